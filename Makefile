@@ -1,0 +1,11 @@
+.PHONY: run test lint format bench
+run:  ## install, migrate, seed the demo, start web + worker + beat
+	bash bin/run
+test:  ## install and run the whole test suite
+	bash bin/test
+lint:
+	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+format:
+	.venv/bin/ruff check --fix . && .venv/bin/ruff format .
+bench:
+	.venv/bin/python -m benchmarks

@@ -1,0 +1,126 @@
+import zoneinfo
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from core.units import format_duration, from_metres, parse_duration, to_metres
+
+from .models import Participant, Units
+
+TIME_ZONE_CHOICES = [
+    (name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())
+]
+
+
+class JoinForm(forms.Form):
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=60,
+        help_text=_("Shown on the leaderboard if you opt in. Not your email."),
+    )
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
+    units = forms.ChoiceField(label=_("Units"), choices=Units.choices, initial=Units.KM)
+    country = forms.ChoiceField(label=_("Country of residence"), choices=[("", "—"), *countries])
+    confirm_age = forms.BooleanField(label=_("I am 18 or older."))
+    confirm_residence = forms.BooleanField(
+        label=_(
+            "I live in the country I selected, and it is one where the rules allow me to enter."
+        )
+    )
+    accept_rules = forms.BooleanField(label=_("I have read and accept the official rules."))
+    leaderboard_opt_in = forms.BooleanField(
+        label=_("Show my display name and distance on the leaderboard."), required=False
+    )
+
+    def clean_display_name(self):
+        name = " ".join(self.cleaned_data["display_name"].split())
+        if not name:
+            raise forms.ValidationError(_("Enter a display name."))
+        return name
+
+
+class RunForm(forms.Form):
+    """A run as a person types it: local date and time, distance in their unit, h:mm:ss."""
+
+    started_at = forms.DateTimeField(
+        label=_("Start date and time"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+    )
+    distance = forms.DecimalField(
+        label=_("Distance"),
+        min_value=Decimal("0.01"),
+        max_value=Decimal("1000"),
+        max_digits=7,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+    )
+    duration = forms.CharField(
+        label=_("Duration"),
+        max_length=9,
+        help_text=_("Hours:minutes:seconds, e.g. 0:32:15, or minutes:seconds."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "0:30:00"}),
+    )
+    effort = forms.TypedChoiceField(
+        label=_("Effort"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("—"))] + [(n, str(n)) for n in range(1, 11)],
+        help_text=_("1 is very easy, 10 is all-out."),
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, participant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.participant = participant
+        self.fields["distance"].label = _("Distance (%(unit)s)") % {"unit": participant.units}
+
+    def clean_started_at(self):
+        # The browser sends a local time without a zone: it is the participant's.
+        value = self.cleaned_data["started_at"]
+        naive = value.replace(tzinfo=None)
+        return timezone.make_aware(naive, self.participant.tz)
+
+    def clean_duration(self):
+        try:
+            return parse_duration(self.cleaned_data["duration"])
+        except ValueError:
+            raise forms.ValidationError(
+                _("Write the duration as hours:minutes:seconds, e.g. 0:32:15.")
+            ) from None
+
+    def clean_notes(self):
+        return self.cleaned_data["notes"].strip()
+
+    @property
+    def distance_m(self):
+        return to_metres(self.cleaned_data["distance"], self.participant.units)
+
+    @classmethod
+    def initial_for(cls, run, participant):
+        return {
+            "started_at": run.started_at.astimezone(participant.tz).strftime("%Y-%m-%dT%H:%M"),
+            "distance": round(Decimal(from_metres(run.distance_m, participant.units)), 2),
+            "duration": format_duration(run.duration_s),
+            "effort": run.effort,
+            "notes": run.notes,
+        }
+
+
+class ProfileForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
+
+    class Meta:
+        model = Participant
+        fields = ["display_name", "time_zone", "units", "leaderboard_opt_in", "reminder_emails"]
+        help_texts = {
+            "leaderboard_opt_in": _("Your display name and distance, never your email."),
+            "reminder_emails": _("An email when a new week opens and before a claim deadline."),
+        }

@@ -1,0 +1,298 @@
+"""Reads for the programme pages. Each returns plain data for a template, in few queries."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Q
+
+from . import weeks
+from .models import (
+    Level,
+    LevelCompletion,
+    Notice,
+    Participant,
+    Programme,
+    ReviewStatus,
+    Run,
+    WeeklyTally,
+)
+
+
+def active_programme():
+    return Programme.objects.active().first()
+
+
+def landing_for(programme):
+    """What the public landing and rules pages show of a programme (or of none yet)."""
+    if programme is None:
+        return {"programme": None, "levels": []}
+    levels = list(Level.objects.filter(programme=programme).order_by("number"))
+    return {"programme": programme, "levels": levels}
+
+
+def participant_for(user, programme=None):
+    """The user's participation in ``programme`` (default: the active one), in one query."""
+    if not user.is_authenticated:
+        return None
+    participants = Participant.objects.select_related("programme", "user").filter(user=user)
+    if programme is None:
+        return participants.filter(programme__is_active=True).first()
+    return participants.filter(programme=programme).first()
+
+
+@dataclass
+class GoalProgress:
+    label: str
+    done: int
+    target: int
+    done_text: str
+    target_text: str
+
+    @property
+    def percent(self):
+        return min(100, round(100 * self.done / self.target)) if self.target else 100
+
+    @property
+    def met(self):
+        return self.done >= self.target
+
+
+@dataclass
+class LevelState:
+    level: Level
+    starts_at: object
+    ends_at: object
+    is_open: bool
+    is_current: bool
+    tally: WeeklyTally | None
+    completion: LevelCompletion | None
+
+    @property
+    def number(self):
+        return self.level.number
+
+
+def goal_progress(level, tally, units):
+    from django.utils.translation import gettext as _
+
+    from core.units import format_distance
+
+    runs = tally.run_count if tally else 0
+    distance = tally.distance_m if tally else 0
+    sessions = tally.session_count if tally else 0
+    goals = []
+    if level.goal_runs:
+        goals.append(
+            GoalProgress(_("Runs"), runs, level.goal_runs, str(runs), str(level.goal_runs))
+        )
+    if level.goal_distance_m:
+        goals.append(
+            GoalProgress(
+                _("Distance"),
+                distance,
+                level.goal_distance_m,
+                format_distance(distance, units),
+                format_distance(level.goal_distance_m, units),
+            )
+        )
+    if level.goal_sessions:
+        goals.append(
+            GoalProgress(
+                _("Foot-strength sessions"),
+                sessions,
+                level.goal_sessions,
+                str(sessions),
+                str(level.goal_sessions),
+            )
+        )
+    return goals
+
+
+def level_states(participant, now):
+    """Every level with its window, open/current flags, the participant's tally and completion."""
+    programme = participant.programme
+    levels = list(programme.levels.all())
+    tallies = {t.level_id: t for t in WeeklyTally.objects.filter(participant=participant)}
+    completions = {c.level_id: c for c in LevelCompletion.objects.filter(participant=participant)}
+    states = []
+    for level, starts, ends in weeks.level_windows(programme, levels):
+        states.append(
+            LevelState(
+                level=level,
+                starts_at=starts,
+                ends_at=ends,
+                is_open=level.is_open(now),
+                is_current=starts <= now < ends,
+                tally=tallies.get(level.pk),
+                completion=completions.get(level.pk),
+            )
+        )
+    return states
+
+
+def streak_days(participant, now):
+    """Consecutive days with a run or a session, ending today or yesterday (participant's zone)."""
+    from exercises.models import StrengthSession
+
+    since = now - timedelta(days=60)
+    moments = list(
+        Run.objects.filter(participant=participant, started_at__gte=since)
+        .exclude(status=ReviewStatus.REJECTED)
+        .values_list("started_at", flat=True)
+    )
+    moments += list(
+        StrengthSession.objects.filter(
+            participant=participant, performed_at__gte=since
+        ).values_list("performed_at", flat=True)
+    )
+    days = {moment.astimezone(participant.tz).date() for moment in moments}
+    day = now.astimezone(participant.tz).date()
+    if day not in days:
+        day -= timedelta(days=1)
+    streak = 0
+    while day in days:
+        streak += 1
+        day -= timedelta(days=1)
+    return streak
+
+
+def dashboard_for(participant, now):
+    states = level_states(participant, now)
+    current = next((s for s in states if s.is_current), None)
+    if current is None:
+        opened = [s for s in states if s.is_open]
+        current = opened[-1] if opened else None
+    upcoming = [s for s in states if not s.is_open]
+    recent_runs = list(Run.objects.filter(participant=participant).order_by("-started_at")[:5])
+    return {
+        "participant": participant,
+        "states": states,
+        "current": current,
+        "goals": goal_progress(current.level, current.tally, participant.units) if current else [],
+        "next_locked": upcoming[0] if upcoming else None,
+        "locked": upcoming,
+        "tickets": sum(s.completion.tickets for s in states if s.completion),
+        "completed_count": sum(1 for s in states if s.completion),
+        "streak": streak_days(participant, now),
+        "recent_runs": recent_runs,
+        "chart": weekly_chart(states, participant.units),
+        "unread_notices": Notice.objects.filter(
+            participant=participant, read_at__isnull=True
+        ).count(),
+        "now": now,
+    }
+
+
+def weekly_chart(states, units, width=320, height=140):
+    """Bars of counted distance per week, as numbers an SVG template can draw directly."""
+    from core.units import format_distance
+
+    values = [s.tally.distance_m if s.tally else 0 for s in states]
+    top = max(values + [1])
+    slot = width / max(len(values), 1)
+    bars = []
+    for state, value in zip(states, values, strict=True):
+        bar_height = round((height - 20) * value / top)
+        bars.append(
+            {
+                "number": state.number,
+                "x": round((state.number - 1) * slot + slot * 0.15, 1),
+                "width": round(slot * 0.7, 1),
+                "y": height - 15 - bar_height,
+                "height": bar_height,
+                "label_x": round((state.number - 1) * slot + slot / 2, 1),
+                "text": format_distance(value, units, 1),
+            }
+        )
+    return {"width": width, "height": height, "bars": bars, "baseline": height - 15}
+
+
+def level_detail_for(participant, number, now):
+    """One level page: None when there is no such level in the programme."""
+    states = level_states(participant, now)
+    state = next((s for s in states if s.number == number), None)
+    if state is None:
+        return None
+    routine = []
+    if state.is_open:
+        routine = list(
+            state.level.routine_items.select_related("exercise").order_by("position", "pk")
+        )
+    return {
+        "participant": participant,
+        "state": state,
+        "level": state.level,
+        "goals": goal_progress(state.level, state.tally, participant.units),
+        "routine": routine,
+        "states": states,
+        "now": now,
+    }
+
+
+def runs_for(participant):
+    return (
+        Run.objects.filter(participant=participant).select_related("level").order_by("-started_at")
+    )
+
+
+def run_for(participant, run_id):
+    """One of the participant's own runs, or None (another's run is as good as absent)."""
+    return Run.objects.filter(participant=participant, pk=run_id).select_related("level").first()
+
+
+def leaderboard_for(participant, *, scope, now, size=50):
+    """Top ``size`` opted-in participants by distance this week or overall, and the viewer's rank.
+
+    Both read an index: (level, -distance) on weekly tallies, or (programme, -total
+    distance) on participants, filtered to opted-in rows.
+    """
+    programme = participant.programme
+    if scope == "week":
+        window = weeks.window_for(programme, list(programme.levels.all()), now)
+        if window is None:
+            return {"scope": scope, "rows": [], "me": None, "level": None}
+        level = window[0]
+        tallies = WeeklyTally.objects.filter(level=level, leaderboard_opt_in=True)
+        top = list(
+            tallies.select_related("participant").order_by("-distance_m", "participant_id")[:size]
+        )
+        rows = [(t.participant, t.distance_m) for t in top]
+        mine = tallies.filter(participant=participant).first()
+        my_distance = mine.distance_m if mine else None
+        ahead = (
+            tallies.filter(
+                Q(distance_m__gt=my_distance)
+                | Q(distance_m=my_distance, participant_id__lt=participant.pk)
+            ).count()
+            if mine
+            else None
+        )
+    else:
+        level = None
+        opted_in = Participant.objects.filter(programme=programme, leaderboard_opt_in=True)
+        rows = [
+            (p, p.total_distance_m) for p in opted_in.order_by("-total_distance_m", "pk")[:size]
+        ]
+        my_distance = participant.total_distance_m if participant.leaderboard_opt_in else None
+        ahead = (
+            opted_in.filter(
+                Q(total_distance_m__gt=my_distance)
+                | Q(total_distance_m=my_distance, pk__lt=participant.pk)
+            ).count()
+            if my_distance is not None
+            else None
+        )
+    me = {"rank": ahead + 1, "distance_m": my_distance} if ahead is not None else None
+    return {
+        "scope": scope,
+        "level": level,
+        "rows": [
+            {"rank": index + 1, "participant": p, "distance_m": d, "is_me": p.pk == participant.pk}
+            for index, (p, d) in enumerate(rows)
+        ],
+        "me": me,
+    }
+
+
+def notices_for(participant, limit=50):
+    return list(Notice.objects.filter(participant=participant).order_by("-created_at")[:limit])

@@ -1,0 +1,510 @@
+"""Everything that changes programme state. Views and tasks call these; rules live here."""
+
+from datetime import timedelta
+
+from django.core.mail import mailers
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from core.units import format_distance, format_duration
+
+from . import weeks
+from .errors import ProgrammeError
+from .models import (
+    Level,
+    LevelCompletion,
+    Notice,
+    Participant,
+    ReviewStatus,
+    Run,
+    Source,
+    WeeklyTally,
+)
+
+
+def participant_join(
+    *,
+    user,
+    programme,
+    display_name,
+    time_zone,
+    units,
+    country,
+    confirmed_age,
+    confirmed_residence,
+    accepted_rules,
+    leaderboard_opt_in=False,
+    now=None,
+):
+    """Make ``user`` a participant of ``programme``; joining twice returns the first one."""
+    now = now or timezone.now()
+    if not user.emailaddress_set.filter(email__iexact=user.email, verified=True).exists():
+        raise ProgrammeError(_("Please confirm your email address before joining."))
+    if now >= programme.logging_closes_at:
+        raise ProgrammeError(_("This programme has ended and is no longer open for joining."))
+    if not (confirmed_age and confirmed_residence and accepted_rules):
+        raise ProgrammeError(_("Please confirm your eligibility and accept the rules to join."))
+    existing = Participant.objects.filter(user=user, programme=programme).first()
+    if existing:
+        return existing
+    try:
+        with transaction.atomic():
+            return Participant.objects.create(
+                user=user,
+                programme=programme,
+                display_name=display_name,
+                time_zone=time_zone,
+                units=units,
+                country=country,
+                confirmed_age_at=now,
+                confirmed_residence_at=now,
+                consented_rules_at=now,
+                leaderboard_opt_in=leaderboard_opt_in,
+            )
+    except IntegrityError:
+        # Two tabs submitted at once: the other request made the row.
+        return Participant.objects.get(user=user, programme=programme)
+
+
+def programme_levels_ensure(*, programme, levels):
+    """Create or update the programme's levels from ``levels`` (dicts keyed by number).
+
+    Unlock moments default to the start of each week at the programme's unlock time.
+    """
+    for number, fields in sorted(levels.items()):
+        Level.objects.update_or_create(
+            programme=programme,
+            number=number,
+            defaults={"unlocks_at": programme.week_start(number), **fields},
+        )
+
+
+# Weekly unlock --------------------------------------------------------------------
+
+EMAIL_BATCH_SIZE = 500
+
+
+def level_unlock_notice_key(level):
+    return f"level-unlocked:{level.pk}"
+
+
+def levels_announce_due(*, now):
+    """Announce every level whose unlock moment has passed, each exactly once.
+
+    Per level, in one transaction: a conditional update claims it (two beats or a retried
+    task find nothing left to claim), then one INSERT … SELECT writes every participant's
+    in-app notice. Returns the email batches to send after commit, as lists of notice ids.
+    """
+    batches = []
+    due_ids = list(
+        Level.objects.filter(announced_at__isnull=True, unlocks_at__lte=now).values_list(
+            "pk", flat=True
+        )
+    )
+    for level_id in due_ids:
+        with transaction.atomic():
+            claimed = Level.objects.filter(pk=level_id, announced_at__isnull=True).update(
+                announced_at=now
+            )
+            if not claimed:
+                continue
+            level = Level.objects.select_related("programme").get(pk=level_id)
+            _unlock_notices_insert(level=level, now=now)
+        batches.extend(level_unlock_email_batches(level=level))
+    return batches
+
+
+def _unlock_notices_insert(*, level, now):
+    title = _("Week %(number)s is open: %(title)s") % {"number": level.number, "title": level.title}
+    body = level.focus or level.description[:300]
+    url = reverse("programme:level", args=[level.number])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {Notice._meta.db_table}
+                (participant_id, key, title, body, url, created_at, read_at, emailed_at)
+            SELECT id, %s, %s, %s, %s, %s, NULL, NULL
+            FROM {Participant._meta.db_table}
+            WHERE programme_id = %s
+            ON CONFLICT (participant_id, key) DO NOTHING
+            """,  # noqa: S608 - table names come from model metadata, values are parameters
+            [level_unlock_notice_key(level), title, body, url, now, level.programme_id],
+        )
+        return cursor.rowcount
+
+
+def level_unlock_email_batches(*, level):
+    """The unsent unlock emails of ``level``, as lists of at most EMAIL_BATCH_SIZE notice ids."""
+    notice_ids = list(
+        Notice.objects.filter(
+            key=level_unlock_notice_key(level),
+            emailed_at__isnull=True,
+            participant__reminder_emails=True,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return [
+        notice_ids[start : start + EMAIL_BATCH_SIZE]
+        for start in range(0, len(notice_ids), EMAIL_BATCH_SIZE)
+    ]
+
+
+def notice_emails_send(*, notice_ids, now=None):
+    """Email each notice at most once: claim it with a conditional update, then send.
+
+    A worker that dies mid-batch leaves the claimed ones claimed, so a retry sends only
+    the rest; nobody gets the same email twice. Returns how many were sent.
+    """
+    from .emails import notice_email
+
+    now = now or timezone.now()
+    sent = 0
+    notices = Notice.objects.filter(
+        pk__in=notice_ids, emailed_at__isnull=True, participant__reminder_emails=True
+    ).select_related("participant__user", "participant__programme")
+    with mailers.default as mailer:
+        for notice in notices:
+            if not Notice.objects.filter(pk=notice.pk, emailed_at__isnull=True).update(
+                emailed_at=now
+            ):
+                continue
+            try:
+                mailer.send_messages([notice_email(notice)])
+            except Exception:
+                # Not sent after all: release the claim so a retry sends it.
+                Notice.objects.filter(pk=notice.pk).update(emailed_at=None)
+                raise
+            sent += 1
+    return sent
+
+
+# Runs and level completion ----------------------------------------------------------
+
+MAX_DISTANCE_M = 200_000
+MAX_DURATION_S = 24 * 3600
+IMPOSSIBLE_PACE_S_PER_KM = 120  # faster than 2:00/km beats every world record
+REVIEW_PACE_S_PER_KM = 180  # faster than 3:00/km is possible, but rare enough to check
+REVIEW_DISTANCE_M = 60_000
+DUPLICATE_WINDOW = timedelta(minutes=5)
+
+
+def _format_moment(moment, participant):
+    return date_format(moment.astimezone(participant.tz), "j M Y, H:i")
+
+
+def run_describe(run, participant):
+    return _("the run of %(distance)s at %(moment)s") % {
+        "distance": format_distance(run.distance_m, participant.units),
+        "moment": _format_moment(run.started_at, participant),
+    }
+
+
+def _week_for_activity(*, participant, moment, now):
+    """The level whose week ``moment`` falls in, or a ProgrammeError saying why there is none."""
+    programme = participant.programme
+    if moment > now:
+        raise ProgrammeError(_("That time is in the future."), field="started_at")
+    levels = list(programme.levels.all())
+    window = weeks.window_for(programme, levels, moment)
+    if window is None:
+        if levels and moment < min(level.unlocks_at for level in levels):
+            raise ProgrammeError(
+                _("The programme starts on %(start)s; activity before then does not count.")
+                % {"start": _format_moment(programme.starts_at, participant)},
+                field="started_at",
+            )
+        raise ProgrammeError(
+            _("The programme ended on %(end)s.")
+            % {"end": _format_moment(programme.ends_at, participant)},
+            field="started_at",
+        )
+    level, _starts, ends = window
+    closes = weeks.logging_closes_at(programme, ends)
+    if now >= closes:
+        raise ProgrammeError(
+            _("Logging for week %(number)s closed on %(closed)s.")
+            % {"number": level.number, "closed": _format_moment(closes, participant)},
+            field="started_at",
+        )
+    return level
+
+
+def _review_status(distance_m, duration_s):
+    """(status, reason): refuse the impossible, hold the implausible, count the rest."""
+    if not 0 < distance_m <= MAX_DISTANCE_M:
+        raise ProgrammeError(
+            _("Distance must be more than 0 and at most 200 km."), field="distance"
+        )
+    if not 0 < duration_s <= MAX_DURATION_S:
+        raise ProgrammeError(
+            _("Duration must be more than 0 and at most 24 hours."), field="duration"
+        )
+    pace = duration_s * 1000 / distance_m
+    if pace < IMPOSSIBLE_PACE_S_PER_KM:
+        raise ProgrammeError(
+            _(
+                "A pace of %(pace)s per km is faster than any world record. "
+                "Check the distance and the duration."
+            )
+            % {"pace": format_duration(pace)},
+            field="duration",
+        )
+    if pace < REVIEW_PACE_S_PER_KM:
+        return ReviewStatus.HELD, _("Pace faster than 3:00 per km.")
+    if distance_m > REVIEW_DISTANCE_M:
+        return ReviewStatus.HELD, _("Distance over 60 km.")
+    return ReviewStatus.COUNTED, ""
+
+
+def _refuse_duplicates(*, participant, started_at, duration_s, exclude_pk=None):
+    """A run starting within five minutes of another, or overlapping it, is a duplicate."""
+    ends_at = started_at + timedelta(seconds=duration_s)
+    nearby = (
+        Run.objects.filter(
+            participant=participant,
+            started_at__gt=started_at - timedelta(days=1),
+            started_at__lt=ends_at,
+        )
+        .exclude(pk=exclude_pk)
+        .order_by("started_at")
+    )
+    for other in nearby:
+        other_ends_at = other.started_at + timedelta(seconds=other.duration_s)
+        close_start = abs(other.started_at - started_at) < DUPLICATE_WINDOW
+        if close_start or (other.started_at < ends_at and started_at < other_ends_at):
+            raise ProgrammeError(
+                _("This looks like a duplicate of %(run)s.")
+                % {"run": run_describe(other, participant)},
+                field="started_at",
+            )
+
+
+def _lock_participant(participant):
+    """Serialise activity changes per participant, so two requests cannot race the tallies."""
+    return (
+        Participant.objects.select_for_update().select_related("programme").get(pk=participant.pk)
+    )
+
+
+def run_log(
+    *,
+    participant,
+    started_at,
+    distance_m,
+    duration_s,
+    notes="",
+    effort=None,
+    source=Source.MANUAL,
+    elevation_gain_m=None,
+    submission_token=None,
+    now=None,
+):
+    """Log a run and re-check its week's level, in one transaction.
+
+    A repeated ``submission_token`` returns the run the first submission made.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        participant = _lock_participant(participant)
+        if submission_token:
+            existing = Run.objects.filter(
+                participant=participant, submission_token=submission_token
+            ).first()
+            if existing:
+                return existing
+        status, reason = _review_status(distance_m, duration_s)
+        level = _week_for_activity(participant=participant, moment=started_at, now=now)
+        _refuse_duplicates(participant=participant, started_at=started_at, duration_s=duration_s)
+        run = Run.objects.create(
+            participant=participant,
+            level=level,
+            started_at=started_at,
+            distance_m=distance_m,
+            duration_s=duration_s,
+            notes=notes,
+            effort=effort,
+            source=source,
+            elevation_gain_m=elevation_gain_m,
+            status=status,
+            review_reason=reason,
+            submission_token=submission_token,
+        )
+        level_progress_refresh(participant=participant, level=level, now=now)
+    return run
+
+
+def _refuse_closed_or_rejected(run, participant, now):
+    if run.status == ReviewStatus.REJECTED:
+        raise ProgrammeError(
+            _("This run was rejected by the organisers and can no longer be changed.")
+        )
+    if run.level is not None:
+        _week_for_activity(participant=participant, moment=run.started_at, now=now)
+
+
+def run_update(*, run, started_at, distance_m, duration_s, notes="", effort=None, now=None):
+    now = now or timezone.now()
+    with transaction.atomic():
+        participant = _lock_participant(run.participant)
+        run = Run.objects.select_for_update().get(pk=run.pk)
+        _refuse_closed_or_rejected(run, participant, now)
+        status, reason = _review_status(distance_m, duration_s)
+        level = _week_for_activity(participant=participant, moment=started_at, now=now)
+        _refuse_duplicates(
+            participant=participant, started_at=started_at, duration_s=duration_s, exclude_pk=run.pk
+        )
+        old_level = run.level
+        run.started_at, run.distance_m, run.duration_s = started_at, distance_m, duration_s
+        run.notes, run.effort, run.level = notes, effort, level
+        # A run a reviewer approved stays approved unless the numbers that made it
+        # suspicious change; any new suspicion holds it again.
+        if status == ReviewStatus.HELD or run.reviewed_by_id is None:
+            run.status, run.review_reason = status, reason
+        run.save()
+        for changed in {old_level, level} - {None}:
+            level_progress_refresh(participant=participant, level=changed, now=now)
+    return run
+
+
+def run_delete(*, run, now=None):
+    now = now or timezone.now()
+    with transaction.atomic():
+        participant = _lock_participant(run.participant)
+        run = Run.objects.select_for_update().get(pk=run.pk)
+        _refuse_closed_or_rejected(run, participant, now)
+        level = run.level
+        run.delete()
+        if level is not None:
+            level_progress_refresh(participant=participant, level=level, now=now)
+
+
+def run_review(*, run, approve, reviewer, reason="", now=None):
+    """Staff approve (count) or reject a run; the level is re-checked either way."""
+    now = now or timezone.now()
+    if not approve and not reason.strip():
+        raise ProgrammeError(_("Give a reason for rejecting the run."))
+    with transaction.atomic():
+        participant = _lock_participant(run.participant)
+        run = Run.objects.select_for_update().get(pk=run.pk)
+        run.status = ReviewStatus.COUNTED if approve else ReviewStatus.REJECTED
+        run.review_reason = "" if approve else reason.strip()
+        run.reviewed_by, run.reviewed_at = reviewer, now
+        run.save(
+            update_fields=["status", "review_reason", "reviewed_by", "reviewed_at", "updated_at"]
+        )
+        if run.level is not None:
+            level_progress_refresh(participant=participant, level=run.level, now=now)
+    return run
+
+
+def level_progress_refresh(*, participant, level, now):
+    """The one place where a level is completed or taken back.
+
+    Called inside the transaction of every activity change (runs, sessions, reviews):
+    recounts the week's counted activity into its WeeklyTally, records or withdraws the
+    completion, and refreshes the participant's maintained totals.
+    """
+    from exercises.models import StrengthSession
+
+    runs = Run.objects.filter(participant=participant, level=level, status=ReviewStatus.COUNTED)
+    totals = runs.aggregate(count=Count("pk"), distance=Sum("distance_m"))
+    session_count = StrengthSession.objects.filter(participant=participant, level=level).count()
+    WeeklyTally.objects.update_or_create(
+        participant=participant,
+        level=level,
+        defaults={
+            "run_count": totals["count"],
+            "distance_m": totals["distance"] or 0,
+            "session_count": session_count,
+            "leaderboard_opt_in": participant.leaderboard_opt_in,
+        },
+    )
+    met = goals_met(
+        level, runs=totals["count"], distance_m=totals["distance"] or 0, sessions=session_count
+    )
+    completion = LevelCompletion.objects.filter(participant=participant, level=level).first()
+    if met and completion is None:
+        LevelCompletion.objects.create(
+            participant=participant, level=level, completed_at=now, tickets=level.tickets
+        )
+        Notice.objects.get_or_create(
+            participant=participant,
+            key=f"level-completed:{level.pk}",
+            defaults={
+                "title": _("You completed week %(number)s!") % {"number": level.number},
+                "body": ngettext(
+                    "You earned %(tickets)s draw ticket.",
+                    "You earned %(tickets)s draw tickets.",
+                    level.tickets,
+                )
+                % {"tickets": level.tickets},
+                "url": reverse("programme:level", args=[level.number]),
+                "created_at": now,
+            },
+        )
+    elif not met and completion is not None and level.completions_locked_at is None:
+        completion.delete()
+        Notice.objects.filter(participant=participant, key=f"level-completed:{level.pk}").delete()
+    participant_totals_refresh(participant=participant)
+
+
+def goals_met(level, *, runs, distance_m, sessions):
+    if not level.has_goals:
+        return False
+    return (
+        runs >= (level.goal_runs or 0)
+        and distance_m >= (level.goal_distance_m or 0)
+        and sessions >= (level.goal_sessions or 0)
+    )
+
+
+def participant_totals_refresh(*, participant):
+    """Keep the leaderboard's and the draw's numbers on the participant row."""
+    distance = WeeklyTally.objects.filter(participant=participant).aggregate(
+        total=Sum("distance_m")
+    )
+    tickets = LevelCompletion.objects.filter(participant=participant).aggregate(
+        total=Sum("tickets")
+    )
+    Participant.objects.filter(pk=participant.pk).update(
+        total_distance_m=distance["total"] or 0, tickets=tickets["total"] or 0
+    )
+
+
+# Participant settings and notices ---------------------------------------------------
+
+PARTICIPANT_SETTINGS = {
+    "display_name",
+    "time_zone",
+    "units",
+    "leaderboard_opt_in",
+    "reminder_emails",
+}
+
+
+def participant_update(*, participant, **changes):
+    """Change a participant's own settings; the leaderboard opt-in reaches their tallies too."""
+    unknown = set(changes) - PARTICIPANT_SETTINGS
+    if unknown:
+        raise ValueError(f"not participant settings: {sorted(unknown)}")
+    with transaction.atomic():
+        for name, value in changes.items():
+            setattr(participant, name, value)
+        participant.save(update_fields=[*changes, "updated_at"])
+        if "leaderboard_opt_in" in changes:
+            WeeklyTally.objects.filter(participant=participant).update(
+                leaderboard_opt_in=participant.leaderboard_opt_in
+            )
+    return participant
+
+
+def notices_mark_read(*, participant, now=None):
+    return Notice.objects.filter(participant=participant, read_at__isnull=True).update(
+        read_at=now or timezone.now()
+    )

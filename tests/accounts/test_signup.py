@@ -1,0 +1,107 @@
+import pytest
+from allauth.account.models import EmailAddress
+from django.core import mail
+from django.test import Client
+
+from accounts.models import User
+from tests.factories import UserFactory
+
+PASSWORD = "a-long and unusual passphrase"
+
+
+def sign_up(client, email, password=PASSWORD, password2=None):
+    return client.post(
+        "/accounts/signup/",
+        {"email": email, "password1": password, "password2": password2 or password},
+    )
+
+
+@pytest.mark.django_db
+def test_it_signs_up_with_an_email_and_sends_a_verification_link(client):
+    response = sign_up(client, "New.Runner@Example.org")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/confirm-email/"
+    user = User.objects.get()
+    assert user.email == "new.runner@example.org"
+    assert not EmailAddress.objects.get(user=user).verified
+    assert len(mail.outbox) == 1
+    assert "/accounts/confirm-email/" in mail.outbox[0].body
+
+
+@pytest.mark.django_db
+def test_an_unverified_user_cannot_sign_in_until_they_confirm(client):
+    sign_up(client, "new@example.org")
+    client.logout()
+    response = client.post("/accounts/login/", {"login": "new@example.org", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/confirm-email/"
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_a_taken_email_gets_the_same_answer_as_a_new_one(client):
+    UserFactory(email="taken@example.org")
+    response = sign_up(client, "taken@example.org")
+    # No enumeration: the page is the same "check your inbox"; the owner gets a note.
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/confirm-email/"
+    assert User.objects.filter(email="taken@example.org").count() == 1
+    assert mail.outbox[-1].to == ["taken@example.org"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("email", "password", "password2", "message"),
+    [
+        ("not-an-email", PASSWORD, None, "Enter a valid email address."),
+        ("someone@mailinator.com", PASSWORD, None, "permanent email address"),
+        ("weak@example.org", "password", None, "This password is too common."),
+        ("short@example.org", "x7#", None, "too short"),
+        ("digits@example.org", "8273649182736", None, "entirely numeric"),
+        ("mismatch@example.org", PASSWORD, PASSWORD + "!", "same password"),
+    ],
+)
+def test_bad_sign_ups_are_refused_with_a_clear_message(client, email, password, password2, message):
+    response = sign_up(client, email, password, password2)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_repeated_failed_logins_for_one_email_are_rate_limited(client):
+    UserFactory(email="target@example.org")
+    statuses = [
+        client.post(
+            "/accounts/login/", {"login": "target@example.org", "password": "wrong"}
+        ).status_code
+        for _ in range(8)
+    ]
+    assert statuses[0] == 200
+    assert 429 in statuses
+    # Once limited, the right password does not get through either until the window passes.
+    response = client.post(
+        "/accounts/login/",
+        {"login": "target@example.org", "password": "correct horse battery staple"},
+    )
+    assert response.status_code == 429
+
+
+@pytest.mark.django_db
+def test_password_reset_answers_the_same_for_known_and_unknown_addresses(client):
+    UserFactory(email="known@example.org")
+    known = client.post("/accounts/password/reset/", {"email": "known@example.org"})
+    unknown = Client().post("/accounts/password/reset/", {"email": "nobody@example.org"})
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
+    followed_known = client.get(known["Location"]).content.decode()
+    followed_unknown = Client().get(unknown["Location"]).content.decode()
+    assert "We have sent you an email" in followed_known
+    assert "We have sent you an email" in followed_unknown
+
+
+@pytest.mark.django_db
+def test_the_admin_login_goes_through_allauth(client):
+    response = client.get("/admin/login/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")

@@ -1,0 +1,142 @@
+"""Shared fixtures: the people of every permission test, real services, a real browser.
+
+Tests marked ``services`` need PostgreSQL (``DATABASE_URL``) and Redis (``REDIS_URL``);
+tests marked ``browser`` need Debian's Chromium. Without them they are skipped with the
+reason — and under ``CI=true`` they fail instead, so CI can never pass by skipping.
+"""
+
+import os
+import shutil
+from functools import cache
+
+import pytest
+from django.conf import settings
+
+from tests.factories import ParticipantFactory, ProgrammeFactory, StaffFactory, UserFactory
+
+# Playwright's sync API keeps an event loop in the test thread; Django's ORM refuses to
+# run beside one unless told it is safe (it is: the loop is idle while we query).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@cache
+def missing_services():
+    """Why the real-service tests cannot run here, or "" when they can."""
+    reasons = []
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        reasons.append("DATABASE_URL does not point at PostgreSQL")
+    if not settings.REDIS_URL:
+        reasons.append("REDIS_URL is not set")
+    else:
+        import redis
+
+        try:
+            redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).ping()
+        except redis.RedisError as error:
+            reasons.append(f"Redis does not answer at REDIS_URL ({error})")
+    return "; ".join(reasons)
+
+
+def missing_browser():
+    if shutil.which(CHROMIUM) is None and not os.path.exists(CHROMIUM):
+        return f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+    return ""
+
+
+def _skip_or_fail(reason):
+    if IN_CI:
+        pytest.fail(f"CI=true and this test cannot run: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _needs(request):
+    if request.node.get_closest_marker("services") and (reason := missing_services()):
+        _skip_or_fail(reason)
+    if request.node.get_closest_marker("browser") and (reason := missing_browser()):
+        _skip_or_fail(reason)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits live in the cache; each test starts with none used."""
+    from django.core.cache import cache as django_cache
+
+    django_cache.clear()
+    yield
+
+
+# People ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def programme(db):
+    return ProgrammeFactory()
+
+
+@pytest.fixture
+def participant(programme):
+    return ParticipantFactory(programme=programme, display_name="Alice")
+
+
+@pytest.fixture
+def other_participant(programme):
+    return ParticipantFactory(programme=programme, display_name="Bob")
+
+
+@pytest.fixture
+def staff_user(db):
+    return StaffFactory(email="staff@example.org")
+
+
+@pytest.fixture
+def superuser(db):
+    return StaffFactory(email="root@example.org", is_superuser=True)
+
+
+@pytest.fixture
+def signed_in_user(db):
+    """Signed up and verified, but not (yet) a participant."""
+    return UserFactory(email="newcomer@example.org")
+
+
+# Browser ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def _chromium():
+    if reason := missing_browser():
+        _skip_or_fail(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(_chromium, live_server):
+    """A fresh browser context on a phone-sized screen, pointed at the live server."""
+    context = _chromium.new_context(
+        base_url=live_server.url, viewport={"width": 360, "height": 740}, locale="en-GB"
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    yield page
+    context.close()
+    assert not errors, f"browser console errors: {errors}"

@@ -1,0 +1,93 @@
+import pytest
+from django.urls import reverse
+
+from programme.models import Programme
+from tests.factories import ProgrammeFactory
+
+PUBLIC_PAGES = [
+    "/",
+    "/rules/",
+    "/accounts/login/",
+    "/accounts/signup/",
+    "/accounts/password/reset/",
+]
+
+
+@pytest.mark.django_db
+def test_it_shows_the_active_programme_and_its_weeks(client):
+    programme = ProgrammeFactory(name="Harbour Six", rules="Runners must be kind.")
+    response = client.get("/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Harbour Six" in body
+    assert body.count("Level ") >= programme.weeks
+    assert reverse("account_signup") in body
+
+
+@pytest.mark.django_db
+def test_it_says_so_when_no_programme_is_open(client):
+    Programme.objects.all().delete()
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "no programme open" in response.content.decode().lower()
+
+
+@pytest.mark.django_db
+def test_the_rules_page_shows_the_programmes_rules_and_tickets(client):
+    ProgrammeFactory(rules="Only one entry per person.")
+    body = client.get("/rules/").content.decode()
+    assert "Only one entry per person." in body
+    assert "commit" in body.lower()  # how draws work
+
+
+@pytest.mark.django_db
+def test_branding_comes_from_the_programme(client):
+    ProgrammeFactory(name="Acme Trail Club", primary_colour="#123456")
+    body = client.get("/").content.decode()
+    assert "--brand: #123456" in body
+    assert "Acme Trail Club" in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", PUBLIC_PAGES)
+def test_every_page_has_a_strict_content_security_policy(client, url):
+    ProgrammeFactory()
+    response = client.get(url)
+    policy = response["Content-Security-Policy"]
+    directives = dict(
+        (part.split(" ", 1) + [""])[:2] for part in (d.strip() for d in policy.split(";")) if part
+    )
+    assert directives["default-src"] == "'self'"
+    assert directives["object-src"] == "'none'"
+    assert directives["base-uri"] == "'none'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert "'unsafe-inline'" not in policy
+    assert set(directives["script-src"].split()) <= {"'self'"} | {
+        token for token in directives["script-src"].split() if token.startswith("'nonce-")
+    }
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.django_db
+def test_the_inline_style_carries_the_nonce_of_its_response(client):
+    ProgrammeFactory()
+    response = client.get("/")
+    policy = response["Content-Security-Policy"]
+    nonce = policy.split("'nonce-")[1].split("'")[0]
+    assert f'<style nonce="{nonce}">' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_missing_page_is_a_friendly_404(client):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_unknown_host_is_refused_with_400(client):
+    response = client.get("/", HTTP_HOST="evil.example.com")
+    assert response.status_code == 400

@@ -1,0 +1,102 @@
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from config.settings.base import mailer_from_url
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_manage(*args, **env):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_passes_the_deploy_checks_without_a_warning():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DJANGO_SECRET_KEY="a-long-random-production-secret-" + "x" * 40,
+        EMAIL_URL="smtp://mail.example.org:587",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues (0 silenced)" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_manage("check", DJANGO_SETTINGS_MODULE="config.settings.production")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_with_debug_on():
+    result = run_manage(
+        "check",
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DJANGO_SECRET_KEY="x" * 50,
+        DJANGO_DEBUG="true",
+        EMAIL_URL="smtp://mail.example.org:587",
+    )
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be off" in result.stderr
+
+
+def test_tasks_are_acknowledged_late_and_requeued_when_a_worker_dies():
+    assert settings.CELERY_TASK_ACKS_LATE is True
+    assert settings.CELERY_TASK_REJECT_ON_WORKER_LOST is True
+    assert settings.CELERY_TASK_SERIALIZER == "json"
+    assert settings.CELERY_ACCEPT_CONTENT == ["json"]
+    assert settings.CELERY_TASK_TIME_LIMIT <= 3600
+
+
+def test_no_countdown_or_eta_outlives_the_redis_visibility_timeout():
+    """On Redis an unacknowledged task comes back after the visibility timeout."""
+    visibility_timeout = 3600
+    longest = settings.CELERY_TASK_TIME_LIMIT
+    for path in ROOT.glob("*/**/*.py"):
+        if any(part in path.parts for part in (".venv", "tests", "var", "migrations")):
+            continue
+        for match in re.finditer(r"countdown=(\d+)", path.read_text()):
+            longest = max(longest, int(match.group(1)))
+        assert "eta=" not in path.read_text(), f"{path}: use beat, not ETAs"
+    assert longest < visibility_timeout
+
+
+@pytest.mark.parametrize(
+    ("url", "backend", "options"),
+    [
+        ("consolemail://", "console.EmailBackend", {}),
+        ("memorymail://", "locmem.EmailBackend", {}),
+        ("filemail:////var/tmp/mail", "filebased.EmailBackend", {"file_path": "/var/tmp/mail"}),
+        (
+            "smtp://user:p%40ss@mail.example.org:2525",
+            "smtp.EmailBackend",
+            {"host": "mail.example.org", "port": 2525, "username": "user", "password": "p@ss"},
+        ),
+    ],
+)
+def test_email_url_chooses_the_mailer(url, backend, options):
+    mailer = mailer_from_url(url)
+    assert mailer["BACKEND"] == "django.core.mail.backends." + backend
+    assert options.items() <= mailer.get("OPTIONS", {}).items()
+
+
+def test_an_unknown_email_scheme_is_an_error_not_a_silent_default():
+    with pytest.raises(ValueError, match="unknown scheme"):
+        mailer_from_url("pigeon://loft")

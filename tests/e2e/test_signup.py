@@ -1,0 +1,32 @@
+import re
+
+import pytest
+from django.core import mail
+
+from tests.factories import ProgrammeFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_newcomer_signs_up_verifies_logs_in_and_is_asked_to_join(page):
+    ProgrammeFactory(name="Harbour Six")
+    page.goto("/")
+    page.get_by_role("link", name="Sign up and join").click()
+
+    page.get_by_label("Email").fill("newcomer@example.org")
+    page.get_by_label("Password:", exact=True).fill("a-long and unusual passphrase")
+    page.get_by_label("Password (again)").fill("a-long and unusual passphrase")
+    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("heading", name="Verify Your Email Address").wait_for()
+
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[-1].body).group(0)
+    page.goto(link)
+    page.get_by_role("button", name="Confirm").click()
+
+    page.get_by_label("Email").fill("newcomer@example.org")
+    page.get_by_label("Password:").fill("a-long and unusual passphrase")
+    page.get_by_role("button", name="Sign In").click()
+
+    page.get_by_role("heading", name="Join Harbour Six").wait_for()
+    assert page.url.endswith("/join/")
+    assert page.get_by_role("button", name="Join the programme").is_visible()
