@@ -1,4 +1,14 @@
 from allauth.account import views as allauth_views
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from . import services
+from .forms import DeleteAccountForm
 
 
 class LoginView(allauth_views.LoginView):
@@ -17,3 +27,23 @@ class LoginView(allauth_views.LoginView):
 
 
 login = LoginView.as_view()
+
+
+@login_required
+def data_export(request):
+    """All of the user's data as a JSON download."""
+    data = services.account_data_export(user=request.user)
+    response = JsonResponse(data, encoder=DjangoJSONEncoder, json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="virtual-run-my-data.json"'
+    return response
+
+
+@login_required
+def delete(request):
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.account_delete(user=request.user)
+        logout(request)
+        messages.success(request, _("Your account is deleted. Thank you for running with us."))
+        return redirect("landing")
+    return render(request, "accounts/delete.html", {"form": form})

@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/login/", account_views.login, name="account_login"),
     path("accounts/", include("allauth.urls")),
     path("", include("core.urls")),
+    path("", include("accounts.urls")),
     path("", include("programme.urls")),
     path("", include("exercises.urls")),
     path("", include("rewards.urls")),

@@ -60,7 +60,7 @@ class RunForm(forms.Form):
     )
     duration = forms.CharField(
         label=_("Duration"),
-        max_length=9,
+        max_length=20,
         help_text=_("Hours:minutes:seconds, e.g. 0:32:15, or minutes:seconds."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "0:30:00"}),
     )

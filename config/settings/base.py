@@ -102,7 +102,7 @@ TEMPLATES = [
 
 # Static files ---------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=VAR_DIR / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=VAR_DIR / "media")
@@ -139,7 +139,7 @@ def mailer_from_url(url):
     if parsed.scheme == "filemail":
         # As in SQLite URLs: filemail:////var/tmp/mail is the absolute folder /var/tmp/mail.
         folder = parsed.path[1:] if parsed.path.startswith("//") else parsed.path
-        return {"BACKEND": backends + "filebased.EmailBackend", "OPTIONS": {"file_path": folder}}
+        return {"BACKEND": "core.mail.OneFilePerEmailBackend", "OPTIONS": {"file_path": folder}}
     if parsed.scheme in ("smtp", "smtps", "smtp+tls"):
         return {
             "BACKEND": backends + "smtp.EmailBackend",

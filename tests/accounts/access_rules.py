@@ -15,6 +15,8 @@ def anonymous_only(url):
 
 
 RULES = {
+    "accounts:data": signed_in("/account/data/"),
+    "accounts:delete": signed_in("/account/delete/"),
     "account_login": anonymous_only("/accounts/login/"),
     "account_signup": anonymous_only("/accounts/signup/"),
     # Signing out is a POST; a GET shows the confirmation page to the signed in.

@@ -83,7 +83,11 @@ def test_no_countdown_or_eta_outlives_the_redis_visibility_timeout():
     [
         ("consolemail://", "console.EmailBackend", {}),
         ("memorymail://", "locmem.EmailBackend", {}),
-        ("filemail:////var/tmp/mail", "filebased.EmailBackend", {"file_path": "/var/tmp/mail"}),
+        (
+            "filemail:////var/tmp/mail",
+            "core.mail.OneFilePerEmailBackend",
+            {"file_path": "/var/tmp/mail"},
+        ),
         (
             "smtp://user:p%40ss@mail.example.org:2525",
             "smtp.EmailBackend",
@@ -93,10 +97,28 @@ def test_no_countdown_or_eta_outlives_the_redis_visibility_timeout():
 )
 def test_email_url_chooses_the_mailer(url, backend, options):
     mailer = mailer_from_url(url)
-    assert mailer["BACKEND"] == "django.core.mail.backends." + backend
+    assert mailer["BACKEND"].endswith(backend)
     assert options.items() <= mailer.get("OPTIONS", {}).items()
 
 
 def test_an_unknown_email_scheme_is_an_error_not_a_silent_default():
     with pytest.raises(ValueError, match="unknown scheme"):
         mailer_from_url("pigeon://loft")
+
+
+def test_filemail_writes_one_file_per_email(tmp_path):
+    from django.core.mail import EmailMessage
+
+    from core.mail import OneFilePerEmailBackend
+
+    backend = OneFilePerEmailBackend(file_path=tmp_path / "mail")
+    sent = backend.send_messages(
+        [EmailMessage(f"Hello {n}", "Body", "a@example.org", ["b@example.org"]) for n in range(3)]
+    )
+    files = sorted((tmp_path / "mail").iterdir())
+    assert sent == len(files) == 3
+    assert {f.read_text().split("Subject: ")[1].splitlines()[0] for f in files} == {
+        "Hello 0",
+        "Hello 1",
+        "Hello 2",
+    }

@@ -1,0 +1,120 @@
+"""A person's own data: export it all, or delete the personal part of it."""
+
+from allauth.account.models import EmailAddress
+from django.db import transaction
+from django.utils import timezone
+
+from programme.models import Notice, Participant, Run, WeeklyTally
+
+
+def account_data_export(*, user):
+    """Everything we hold about ``user``, as JSON-ready data."""
+    from exercises.models import StrengthSession
+
+    participations = []
+    for participant in Participant.objects.filter(user=user).select_related("programme"):
+        participations.append(
+            {
+                "programme": participant.programme.name,
+                "display_name": participant.display_name,
+                "time_zone": participant.time_zone,
+                "units": participant.units,
+                "country": str(participant.country),
+                "confirmed_age_at": participant.confirmed_age_at,
+                "confirmed_residence_at": participant.confirmed_residence_at,
+                "consented_rules_at": participant.consented_rules_at,
+                "leaderboard_opt_in": participant.leaderboard_opt_in,
+                "reminder_emails": participant.reminder_emails,
+                "draw_id": str(participant.draw_id),
+                "tickets": participant.tickets,
+                "joined_at": participant.created_at,
+                "runs": list(
+                    Run.objects.filter(participant=participant)
+                    .order_by("started_at")
+                    .values(
+                        "started_at",
+                        "distance_m",
+                        "duration_s",
+                        "source",
+                        "notes",
+                        "effort",
+                        "elevation_gain_m",
+                        "status",
+                        "review_reason",
+                    )
+                ),
+                "foot_strength_sessions": [
+                    {
+                        "performed_at": session.performed_at,
+                        "difficulty": session.difficulty,
+                        "notes": session.notes,
+                        "exercises": [
+                            {
+                                "exercise": item.exercise.name,
+                                "sets": item.sets,
+                                "reps": item.reps,
+                                "hold_s": item.hold_s,
+                            }
+                            for item in session.items.all()
+                        ],
+                    }
+                    for session in StrengthSession.objects.filter(participant=participant)
+                    .order_by("performed_at")
+                    .prefetch_related("items__exercise")
+                ],
+                "level_completions": list(
+                    participant.completions.order_by("level__number").values(
+                        "level__number", "completed_at", "tickets"
+                    )
+                ),
+                "notices": list(
+                    Notice.objects.filter(participant=participant)
+                    .order_by("created_at")
+                    .values("title", "body", "created_at", "read_at")
+                ),
+            }
+        )
+    return {
+        "exported_at": timezone.now(),
+        "account": {
+            "email": user.email,
+            "name": user.name,
+            "date_joined": user.date_joined,
+            "email_addresses": list(
+                EmailAddress.objects.filter(user=user).values("email", "verified", "primary")
+            ),
+        },
+        "participations": participations,
+    }
+
+
+def account_delete(*, user, now=None):
+    """Remove the person; keep the anonymous aggregates.
+
+    The user row stays (other rows point at it) but loses email, name and password;
+    participations lose their names and notes and leave the leaderboard. Distances,
+    completions and draw results remain, attached to no one identifiable.
+    """
+    from exercises.models import StrengthSession
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        EmailAddress.objects.filter(user=user).delete()
+        user.email = f"deleted-{user.pk}@invalid"
+        user.name = ""
+        user.is_active = False
+        user.is_staff = user.is_superuser = False
+        user.set_unusable_password()
+        user.save()
+        participants = Participant.objects.filter(user=user)
+        participants.update(
+            display_name="—",
+            leaderboard_opt_in=False,
+            reminder_emails=False,
+            updated_at=now,
+        )
+        WeeklyTally.objects.filter(participant__in=participants).update(leaderboard_opt_in=False)
+        Run.objects.filter(participant__in=participants).update(notes="")
+        StrengthSession.objects.filter(participant__in=participants).update(notes="")
+        Notice.objects.filter(participant__in=participants).delete()
+    # Changing the password hash signs the user out of every other session too.
