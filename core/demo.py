@@ -111,3 +111,56 @@ def ensure_programme(*, now):
     programme.save()
     programme_levels_ensure(programme=programme, levels=DEMO_LEVELS)
     return programme
+
+
+DEMO_RUNNERS = [
+    # email, display name, time zone, units, country, [(hours ago, km, minutes)]
+    ("runner@example.com", "Demo Runner", "Europe/London", "km", "GB", [(3, 5.2, 29)]),
+    ("amara@example.com", "Amara", "Africa/Lagos", "km", "NG", [(5, 6.0, 33), (2, 4.1, 23)]),
+    ("lukas@example.com", "Lukas", "Europe/Berlin", "km", "DE", [(4, 10.0, 52)]),
+    ("maria@example.com", "María", "America/Mexico_City", "mi", "MX", [(1, 3.1, 20)]),
+]
+
+
+def ensure_runners(*, programme, now, password):
+    """A few participants with runs in week 1, so the dashboard and leaderboard have life."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+
+    from programme.models import Participant
+    from programme.services import run_log
+
+    User = get_user_model()
+    for email, name, time_zone, units, country, runs in DEMO_RUNNERS:
+        user, created = User.objects.get_or_create(email=email, defaults={"name": name})
+        if created:
+            user.set_password(password)
+            user.save()
+        EmailAddress.objects.get_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
+        participant, _ = Participant.objects.get_or_create(
+            user=user,
+            programme=programme,
+            defaults={
+                "display_name": name,
+                "time_zone": time_zone,
+                "units": units,
+                "country": country,
+                "confirmed_age_at": now,
+                "confirmed_residence_at": now,
+                "consented_rules_at": now,
+                "leaderboard_opt_in": True,
+            },
+        )
+        if participant.runs.exists():
+            continue
+        for hours_ago, km, minutes in runs:
+            started_at = max(now - dt.timedelta(hours=hours_ago), programme.starts_at)
+            run_log(
+                participant=participant,
+                started_at=started_at,
+                distance_m=round(km * 1000),
+                duration_s=minutes * 60,
+                now=now,
+            )

@@ -1,6 +1,6 @@
 import uuid
 import zoneinfo
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -45,7 +45,7 @@ class Programme(TimeStampedModel):
     )
     unlock_time = models.TimeField(
         _("unlock time of day"),
-        default="06:00",
+        default=time(6, 0),
         help_text=_("Each week's level opens at this time, in the programme's time zone."),
     )
     weeks = models.PositiveSmallIntegerField(

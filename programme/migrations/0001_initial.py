@@ -6,6 +6,8 @@ import django.utils.timezone
 import django_countries.fields
 import programme.models
 import uuid
+import datetime
+
 from django.conf import settings
 from django.db import migrations, models
 
@@ -31,7 +33,7 @@ class Migration(migrations.Migration):
                 ('description', models.TextField(blank=True, verbose_name='description')),
                 ('starts_on', models.DateField(verbose_name='start date')),
                 ('time_zone', models.CharField(default='Europe/London', max_length=64, validators=[programme.models.validate_time_zone], verbose_name='time zone')),
-                ('unlock_time', models.TimeField(default='06:00', help_text="Each week's level opens at this time, in the programme's time zone.", verbose_name='unlock time of day')),
+                ('unlock_time', models.TimeField(default=datetime.time(6, 0), help_text="Each week's level opens at this time, in the programme's time zone.", verbose_name='unlock time of day')),
                 ('weeks', models.PositiveSmallIntegerField(default=6, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(12)], verbose_name='number of weeks')),
                 ('logging_close_days', models.PositiveSmallIntegerField(default=3, help_text='How many days after a week ends its activity may still be logged.', verbose_name='logging close (days)')),
                 ('rules', models.TextField(blank=True, verbose_name='official rules')),

@@ -29,6 +29,7 @@ class Command(BaseCommand):
         EmailAddress.objects.update_or_create(
             user=staff, email=staff_email, defaults={"verified": True, "primary": True}
         )
+        demo.ensure_runners(programme=programme, now=now, password=staff_password)
         local_start = programme.starts_at.astimezone(programme.tz)
         self.stdout.write(
             self.style.SUCCESS(
@@ -36,3 +37,4 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(f"Staff login: {staff_email} / {staff_password}")
+        self.stdout.write(f"Runner login: {demo.DEMO_RUNNERS[0][0]} / {staff_password}")
