@@ -283,3 +283,51 @@ class TestRunFormNeverCrashes(HypothesisTestCase):
             assert run.notes == notes.strip()
         else:
             assert Run.objects.count() == before
+
+
+class TestJoinFormNeverCrashes(HypothesisTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.programme = ProgrammeFactory()
+
+    @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        display_name=st.text(max_size=80),
+        time_zone=st.one_of(
+            st.text(max_size=40), st.sampled_from(["Europe/Paris", "UTC", "Mars/Olympus"])
+        ),
+        units=st.one_of(st.text(max_size=3), st.sampled_from(["km", "mi"])),
+        country=st.one_of(st.text(max_size=3), st.sampled_from(["GB", "FR", "ZZ"])),
+        ticks=st.lists(st.booleans(), min_size=4, max_size=4),
+    )
+    def test_any_input_joins_once_or_explains_never_a_server_error(
+        self, display_name, time_zone, units, country, ticks
+    ):
+        user = UserFactory()
+        client = Client()
+        client.force_login(user)
+        data = {
+            "display_name": display_name,
+            "time_zone": time_zone,
+            "units": units,
+            "country": country,
+        }
+        for name, tick in zip(
+            ["confirm_age", "confirm_residence", "accept_rules", "leaderboard_opt_in"],
+            ticks,
+            strict=True,
+        ):
+            if tick:
+                data[name] = "on"
+        response = client.post("/join/", data)
+        assert response.status_code in (200, 302)
+        joined = Participant.objects.filter(user=user).first()
+        if response.status_code == 302:
+            assert joined.display_name == " ".join(display_name.split())
+            assert (joined.time_zone, joined.units, str(joined.country)) == (
+                time_zone,
+                units,
+                country,
+            )
+        else:
+            assert joined is None
