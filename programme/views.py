@@ -83,7 +83,12 @@ def run_new(request, participant):
     form = RunForm(
         request.POST or None,
         participant=participant,
-        initial={"submission_token": uuid.uuid4()},
+        initial={
+            "submission_token": uuid.uuid4(),
+            "started_at": timezone.localtime(timezone.now(), participant.tz).strftime(
+                "%Y-%m-%dT%H:%M"
+            ),
+        },
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
