@@ -601,19 +601,21 @@ class RunAdmin(admin.ModelAdmin):
                 )
                 continue
             changed += 1
-        if approve:
-            text = ngettext(
-                "%(count)d run approved: it counts, and its week was checked again.",
-                "%(count)d runs approved: they count, and their weeks were checked again.",
-                changed,
-            )
-        else:
-            text = ngettext(
-                "%(count)d run rejected: it no longer counts, and its week was checked again.",
-                "%(count)d runs rejected: they no longer count, and their weeks were checked again.",
-                changed,
-            )
-        self.message_user(request, text % {"count": changed}, messages.SUCCESS)
+        if changed:
+            if approve:
+                text = ngettext(
+                    "%(count)d run approved: it counts, and its week was checked again.",
+                    "%(count)d runs approved: they count, and their weeks were checked again.",
+                    changed,
+                )
+            else:
+                text = ngettext(
+                    "%(count)d run rejected: it no longer counts, and its week was checked again.",
+                    "%(count)d runs rejected: they no longer count, and their weeks were checked "
+                    "again.",
+                    changed,
+                )
+            self.message_user(request, text % {"count": changed}, messages.SUCCESS)
         if unchanged:
             self.message_user(
                 request,

@@ -355,22 +355,19 @@ def figures_for(programme, now):
             0,
         )
 
-    week_runs = Run.objects.filter(participant=OuterRef("pk"), level=OuterRef(OuterRef("pk")))
-    week_sessions = StrengthSession.objects.filter(
-        participant=OuterRef("pk"), level=OuterRef(OuterRef("pk"))
-    )
-    active = (
-        Participant.objects.filter(programme=OuterRef("programme"))
-        .filter(Exists(week_runs.exclude(status=ReviewStatus.REJECTED)) | Exists(week_sessions))
-        .order_by()
-        .values("programme")
-        .annotate(n=Count("pk"))
-        .values("n")[:1]
+    # Active in a week: a run that is not rejected, or a foot-strength session. Counted from
+    # the week's activity (by the level foreign keys' indexes), not by visiting every
+    # participant: runners, plus those who only did sessions.
+    activity_runs = Run.objects.exclude(status=ReviewStatus.REJECTED)
+    runners = activity_runs.filter(level=OuterRef("pk"))
+    session_only = StrengthSession.objects.filter(level=OuterRef("pk")).exclude(
+        Exists(activity_runs.filter(participant=OuterRef("participant"), level=OuterRef("level")))
     )
     levels = list(
         Level.objects.filter(programme=programme)
         .annotate(
-            active_count=Coalesce(Subquery(active), 0),
+            active_count=scalar(runners, Count("participant", distinct=True))
+            + scalar(session_only, Count("participant", distinct=True)),
             completed_count=scalar(
                 LevelCompletion.objects.filter(level=OuterRef("pk")), Count("pk")
             ),

@@ -521,3 +521,29 @@ def test_the_changelists_make_the_same_few_queries_for_10_or_200_participants(
             assert admin_client.get(url).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_a_review_the_rules_refuse_is_reported_and_the_others_go_ahead(
+    admin_client, participant, monkeypatch
+):
+    refused, accepted = (log_held_run(participant, hours_ago=hours) for hours in (3, 1))
+    real_review = services.run_review
+
+    def review(*, run, **kwargs):
+        if run.pk == refused.pk:
+            raise services.ProgrammeError("Logging for week 1 closed on 9 Mar 2026, 06:00.")
+        return real_review(run=run, **kwargs)
+
+    monkeypatch.setattr(services, "run_review", review)
+
+    response = post_action(admin_client, "approve_runs", [refused, accepted])
+
+    assert response.status_code == 302
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert messages == [
+        f"{refused} was not changed: Logging for week 1 closed on 9 Mar 2026, 06:00.",
+        "1 run approved: it counts, and its week was checked again.",
+    ]
+    refused.refresh_from_db()
+    accepted.refresh_from_db()
+    assert (refused.status, accepted.status) == (ReviewStatus.HELD, ReviewStatus.COUNTED)

@@ -26,7 +26,8 @@ def known(db):
     """Three participants of a programme starting Monday 2 March 2026 in Berlin.
 
     Week 1: Ana runs 3 + 3 km (completes level 1); Carl's run is rejected.
-    Week 2 (now): Ana runs 3 km; Ben's 10 km run is held; Carl does a foot-strength session.
+    Week 2 (now): Ana runs 3 km and does a foot-strength session; Ben's 10 km run is held;
+    Carl does two foot-strength sessions.
     """
     programme = ProgrammeFactory(
         name="Spree Six", starts_on=dt.date(2026, 3, 2), time_zone="Europe/Berlin"
@@ -60,9 +61,9 @@ def known(db):
     services.run_review(
         run=run(carl, berlin(5, 7)), approve=False, reviewer=None, reason="Cycled.", now=now
     )
-    StrengthSession.objects.create(
-        participant=carl, level=programme.levels.get(number=2), performed_at=berlin(10, 7)
-    )
+    week_2 = programme.levels.get(number=2)
+    for person in (carl, carl, ana):  # Ana both ran and did a session: active once
+        StrengthSession.objects.create(participant=person, level=week_2, performed_at=berlin(10, 7))
     return programme, now
 
 
