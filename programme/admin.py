@@ -423,6 +423,10 @@ class ParticipantAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # people join through the join page, which records their consent
 
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"can_see_figures": can_see_figures(request.user), **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
     def save_model(self, request, obj, form, change):
         """Settings go through the service, which keeps the leaderboard tallies in step."""
         settings = {

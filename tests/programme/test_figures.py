@@ -141,10 +141,11 @@ def test_staff_choose_another_programme(client, superuser, known):
     assert client.get(f"{FIGURES}?programme=nonsense").context["programme"] == programme
 
 
-def test_the_programme_list_links_to_the_figures(client, superuser, programme):
+def test_the_programme_and_participant_lists_link_to_the_figures(client, superuser, programme):
     client.force_login(superuser)
-    page = client.get(reverse("admin:programme_programme_changelist")).content.decode()
-    assert f'href="{FIGURES}"' in page
+    for name in ("programme", "participant"):
+        page = client.get(reverse(f"admin:programme_{name}_changelist")).content.decode()
+        assert f'href="{FIGURES}"' in page, name
 
 
 # Who may see the figures ---------------------------------------------------------------
@@ -174,6 +175,8 @@ def test_staff_who_may_view_participants_see_the_figures(client, staff_user, pro
     staff_user.user_permissions.add(Permission.objects.get(codename="view_participant"))
     client.force_login(staff_user)
     assert client.get(FIGURES).status_code == 200
+    participants = client.get(reverse("admin:programme_participant_changelist")).content.decode()
+    assert f'href="{FIGURES}"' in participants
 
 
 def test_superusers_see_the_figures(client, superuser, programme):
