@@ -22,9 +22,6 @@ def test_staff_reject_a_held_run_with_a_reason(page):
         participant=alice, started_at=now - timedelta(hours=1), distance_m=9_000, duration_s=1_500
     )  # 2:47/km: held for review
     StaffFactory(email="root@example.org", is_superuser=True)
-    # The admin's pages name no icon, so the browser asks for /favicon.ico, which the app
-    # does not serve; answer it here so that 404 is not taken for an error of this page.
-    page.route("**/favicon.ico", lambda route: route.fulfill(status=204))
 
     page.goto("/admin/programme/run/?status__exact=held")
     page.get_by_label("Email").fill("root@example.org")
