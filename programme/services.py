@@ -205,11 +205,16 @@ def run_describe(run, participant):
     }
 
 
-def _week_for_activity(*, participant, moment, now):
-    """The level whose week ``moment`` falls in, or a ProgrammeError saying why there is none."""
+def activity_week(*, participant, moment, now, field="started_at"):
+    """The level whose week ``moment`` falls in, or a ProgrammeError saying why there is none.
+
+    Shared by every kind of activity (runs, foot-strength sessions): not in the future, not
+    before the programme starts, not after it ends, not after the week's logging closed.
+    ``field`` names the form field a refusal belongs to.
+    """
     programme = participant.programme
     if moment > now:
-        raise ProgrammeError(_("That time is in the future."), field="started_at")
+        raise ProgrammeError(_("That time is in the future."), field=field)
     levels = list(programme.levels.all())
     window = weeks.window_for(programme, levels, moment)
     if window is None:
@@ -217,12 +222,12 @@ def _week_for_activity(*, participant, moment, now):
             raise ProgrammeError(
                 _("The programme starts on %(start)s; activity before then does not count.")
                 % {"start": _format_moment(programme.starts_at, participant)},
-                field="started_at",
+                field=field,
             )
         raise ProgrammeError(
             _("The programme ended on %(end)s.")
             % {"end": _format_moment(programme.ends_at, participant)},
-            field="started_at",
+            field=field,
         )
     level, _starts, ends = window
     closes = weeks.logging_closes_at(programme, ends)
@@ -230,7 +235,7 @@ def _week_for_activity(*, participant, moment, now):
         raise ProgrammeError(
             _("Logging for week %(number)s closed on %(closed)s.")
             % {"number": level.number, "closed": _format_moment(closes, participant)},
-            field="started_at",
+            field=field,
         )
     return level
 
@@ -285,8 +290,11 @@ def _refuse_duplicates(*, participant, started_at, duration_s, exclude_pk=None):
             )
 
 
-def _lock_participant(participant):
-    """Serialise activity changes per participant, so two requests cannot race the tallies."""
+def participant_lock(participant):
+    """Serialise activity changes per participant, so two requests cannot race the tallies.
+
+    Call inside ``transaction.atomic``; returns the locked row with its programme.
+    """
     return (
         Participant.objects.select_for_update().select_related("programme").get(pk=participant.pk)
     )
@@ -311,7 +319,7 @@ def run_log(
     """
     now = now or timezone.now()
     with transaction.atomic():
-        participant = _lock_participant(participant)
+        participant = participant_lock(participant)
         if submission_token:
             existing = Run.objects.filter(
                 participant=participant, submission_token=submission_token
@@ -319,7 +327,7 @@ def run_log(
             if existing:
                 return existing
         status, reason = _review_status(distance_m, duration_s)
-        level = _week_for_activity(participant=participant, moment=started_at, now=now)
+        level = activity_week(participant=participant, moment=started_at, now=now)
         _refuse_duplicates(participant=participant, started_at=started_at, duration_s=duration_s)
         run = Run.objects.create(
             participant=participant,
@@ -345,17 +353,17 @@ def _refuse_closed_or_rejected(run, participant, now):
             _("This run was rejected by the organisers and can no longer be changed.")
         )
     if run.level is not None:
-        _week_for_activity(participant=participant, moment=run.started_at, now=now)
+        activity_week(participant=participant, moment=run.started_at, now=now)
 
 
 def run_update(*, run, started_at, distance_m, duration_s, notes="", effort=None, now=None):
     now = now or timezone.now()
     with transaction.atomic():
-        participant = _lock_participant(run.participant)
+        participant = participant_lock(run.participant)
         run = Run.objects.select_for_update().get(pk=run.pk)
         _refuse_closed_or_rejected(run, participant, now)
         status, reason = _review_status(distance_m, duration_s)
-        level = _week_for_activity(participant=participant, moment=started_at, now=now)
+        level = activity_week(participant=participant, moment=started_at, now=now)
         _refuse_duplicates(
             participant=participant, started_at=started_at, duration_s=duration_s, exclude_pk=run.pk
         )
@@ -375,7 +383,7 @@ def run_update(*, run, started_at, distance_m, duration_s, notes="", effort=None
 def run_delete(*, run, now=None):
     now = now or timezone.now()
     with transaction.atomic():
-        participant = _lock_participant(run.participant)
+        participant = participant_lock(run.participant)
         run = Run.objects.select_for_update().get(pk=run.pk)
         _refuse_closed_or_rejected(run, participant, now)
         level = run.level
@@ -390,7 +398,7 @@ def run_review(*, run, approve, reviewer, reason="", now=None):
     if not approve and not reason.strip():
         raise ProgrammeError(_("Give a reason for rejecting the run."))
     with transaction.atomic():
-        participant = _lock_participant(run.participant)
+        participant = participant_lock(run.participant)
         run = Run.objects.select_for_update().get(pk=run.pk)
         run.status = ReviewStatus.COUNTED if approve else ReviewStatus.REJECTED
         run.review_reason = "" if approve else reason.strip()
