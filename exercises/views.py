@@ -89,11 +89,6 @@ def sessions(request, participant):
     return render(request, "exercises/sessions.html", {"participant": participant, "page": page})
 
 
-def _apply_error(form, error):
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
-
-
 def _numbers(values):
     """The whole numbers among query-string values; anything else is ignored."""
     return [
@@ -145,7 +140,7 @@ def session_new(request, participant):
                 submission_token=data["submission_token"],
             )
         except ProgrammeError as error:
-            _apply_error(form, error)
+            error.add_to(form)
         else:
             messages.success(
                 request,
@@ -184,7 +179,7 @@ def session_detail(request, participant, session_id):
                 notes=data["notes"],
             )
         except ProgrammeError as error:
-            _apply_error(form, error)
+            error.add_to(form)
         else:
             messages.success(request, _("Session saved."))
             return redirect("exercises:session", session.pk)

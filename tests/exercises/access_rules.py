@@ -1,10 +1,6 @@
-from tests.access import Access, public
+from tests.access import public
 from tests.factories import StrengthSessionFactory
-
-
-def participant_page(url, **overrides):
-    """Participants only: anonymous → login, signed in but not joined (staff too) → join."""
-    return Access(url, **overrides)
+from tests.programme.access_rules import participant_page
 
 
 def a_session(world):
