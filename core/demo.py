@@ -5,6 +5,7 @@ import os
 
 from django.conf import settings
 
+from exercises.catalogue import LEVELS as FOOT_STRENGTH_WEEKS
 from programme.models import Programme
 from programme.services import programme_levels_ensure
 
@@ -109,7 +110,13 @@ def ensure_programme(*, now):
     if not Programme.objects.active().exclude(pk=programme.pk).exists():
         programme.is_active = True
     programme.save()
-    programme_levels_ensure(programme=programme, levels=DEMO_LEVELS)
+    programme_levels_ensure(
+        programme=programme,
+        levels={
+            number: {"description": FOOT_STRENGTH_WEEKS[number]["description"], **fields}
+            for number, fields in DEMO_LEVELS.items()
+        },
+    )
     return programme
 
 

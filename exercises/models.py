@@ -43,6 +43,18 @@ def _one_of_reps_or_hold(prefix):
     )
 
 
+def _prescription_in_bounds(prefix):
+    """The database keeps the same bounds as the validators: 1–20 sets, 1–200 reps, 1–600 s."""
+    return models.CheckConstraint(
+        condition=(
+            Q(sets__gte=1, sets__lte=MAX_SETS)
+            & (Q(reps__isnull=True) | Q(reps__gte=1, reps__lte=MAX_REPS))
+            & (Q(hold_s__isnull=True) | Q(hold_s__gte=1, hold_s__lte=MAX_HOLD_S))
+        ),
+        name=f"{prefix}_prescription_in_bounds",
+    )
+
+
 class Prescription(models.Model):
     """Sets × reps, or sets × hold seconds: exactly one of the two."""
 
@@ -102,6 +114,7 @@ class Exercise(TimeStampedModel, Prescription):
         ordering = ["family", "name"]
         constraints = [
             _one_of_reps_or_hold("exercise"),
+            _prescription_in_bounds("exercise"),
             models.CheckConstraint(
                 condition=~Q(progresses_to=models.F("pk")), name="exercise_not_own_progression"
             ),
@@ -134,7 +147,10 @@ class RoutineItem(Prescription):
         verbose_name = _("routine exercise")
         verbose_name_plural = _("routine")
         ordering = ["level", "position", "id"]
-        constraints = [_one_of_reps_or_hold("routineitem")]
+        constraints = [
+            _one_of_reps_or_hold("routineitem"),
+            _prescription_in_bounds("routineitem"),
+        ]
 
     def __str__(self):
         return f"{self.exercise} ({self.amount_label})"
@@ -186,11 +202,16 @@ class StrengthSession(TimeStampedModel):
 class SessionExercise(Prescription):
     session = models.ForeignKey(StrengthSession, on_delete=models.CASCADE, related_name="items")
     exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(_("position"), default=1)
 
     class Meta:
         verbose_name = _("exercise done")
         verbose_name_plural = _("exercises done")
-        constraints = [_one_of_reps_or_hold("sessionexercise")]
+        ordering = ["session", "position", "id"]
+        constraints = [
+            _one_of_reps_or_hold("sessionexercise"),
+            _prescription_in_bounds("sessionexercise"),
+        ]
 
     def __str__(self):
         return f"{self.exercise} ({self.amount_label})"

@@ -5,3 +5,7 @@ class ProgrammeError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+    def add_to(self, form):
+        """Show the refusal on ``form``: at its field when the form has one, else on top."""
+        form.add_error(self.field if self.field in form.fields else None, self.message)

@@ -42,14 +42,36 @@ class JoinForm(forms.Form):
         return name
 
 
+class LocalDateTimeField(forms.DateTimeField):
+    """A date and time typed in the browser's datetime-local box, in the participant's zone.
+
+    The browser sends no zone: the form sets ``time_zone`` to the participant's, and the
+    cleaned value is an aware datetime in it. Years far from now are refused as typos.
+    """
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+    default_error_messages = {"year": _("Enter a date between the years 2000 and 2999.")}
+    time_zone = None
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return None
+        if not 2000 <= value.year <= 2999:
+            raise forms.ValidationError(self.error_messages["year"], code="year")
+        return timezone.make_aware(value.replace(tzinfo=None), self.time_zone)
+
+    @staticmethod
+    def local_text(moment, tz):
+        """``moment`` as the box shows it, in ``tz``."""
+        return moment.astimezone(tz).strftime("%Y-%m-%dT%H:%M")
+
+
 class RunForm(forms.Form):
     """A run as a person types it: local date and time, distance in their unit, h:mm:ss."""
 
-    started_at = forms.DateTimeField(
-        label=_("Start date and time"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
-    )
+    started_at = LocalDateTimeField(label=_("Start date and time"))
     distance = forms.DecimalField(
         label=_("Distance"),
         min_value=Decimal("0.01"),
@@ -80,13 +102,8 @@ class RunForm(forms.Form):
     def __init__(self, *args, participant, **kwargs):
         super().__init__(*args, **kwargs)
         self.participant = participant
+        self.fields["started_at"].time_zone = participant.tz
         self.fields["distance"].label = _("Distance (%(unit)s)") % {"unit": participant.units}
-
-    def clean_started_at(self):
-        # The browser sends a local time without a zone: it is the participant's.
-        value = self.cleaned_data["started_at"]
-        naive = value.replace(tzinfo=None)
-        return timezone.make_aware(naive, self.participant.tz)
 
     def clean_duration(self):
         try:
@@ -106,7 +123,7 @@ class RunForm(forms.Form):
     @classmethod
     def initial_for(cls, run, participant):
         return {
-            "started_at": run.started_at.astimezone(participant.tz).strftime("%Y-%m-%dT%H:%M"),
+            "started_at": LocalDateTimeField.local_text(run.started_at, participant.tz),
             "distance": round(Decimal(from_metres(run.distance_m, participant.units)), 2),
             "duration": format_duration(run.duration_s),
             "effort": run.effort,

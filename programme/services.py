@@ -205,11 +205,16 @@ def run_describe(run, participant):
     }
 
 
-def activity_week(*, participant, moment, now):
-    """The level whose week ``moment`` falls in, or a ProgrammeError saying why there is none."""
+def activity_week(*, participant, moment, now, field="started_at"):
+    """The level whose week ``moment`` falls in, or a ProgrammeError saying why there is none.
+
+    Shared by every kind of activity (runs, foot-strength sessions): not in the future, not
+    before the programme starts, not after it ends, not after the week's logging closed.
+    ``field`` names the form field a refusal belongs to.
+    """
     programme = participant.programme
     if moment > now:
-        raise ProgrammeError(_("That time is in the future."), field="started_at")
+        raise ProgrammeError(_("That time is in the future."), field=field)
     levels = list(programme.levels.all())
     window = weeks.window_for(programme, levels, moment)
     if window is None:
@@ -217,12 +222,12 @@ def activity_week(*, participant, moment, now):
             raise ProgrammeError(
                 _("The programme starts on %(start)s; activity before then does not count.")
                 % {"start": _format_moment(programme.starts_at, participant)},
-                field="started_at",
+                field=field,
             )
         raise ProgrammeError(
             _("The programme ended on %(end)s.")
             % {"end": _format_moment(programme.ends_at, participant)},
-            field="started_at",
+            field=field,
         )
     level, _starts, ends = window
     closes = weeks.logging_closes_at(programme, ends)
@@ -230,7 +235,7 @@ def activity_week(*, participant, moment, now):
         raise ProgrammeError(
             _("Logging for week %(number)s closed on %(closed)s.")
             % {"number": level.number, "closed": _format_moment(closes, participant)},
-            field="started_at",
+            field=field,
         )
     return level
 
@@ -286,7 +291,10 @@ def _refuse_duplicates(*, participant, started_at, duration_s, exclude_pk=None):
 
 
 def participant_lock(participant):
-    """Serialise activity changes per participant, so two requests cannot race the tallies."""
+    """Serialise activity changes per participant, so two requests cannot race the tallies.
+
+    Call inside ``transaction.atomic``; returns the locked row with its programme.
+    """
     return (
         Participant.objects.select_for_update().select_related("programme").get(pk=participant.pk)
     )

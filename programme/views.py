@@ -74,8 +74,7 @@ def runs(request, participant):
 
 
 def _apply_run_error(form, error):
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
+    error.add_to(form)
 
 
 @participant_required

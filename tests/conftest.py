@@ -112,6 +112,17 @@ def signed_in_user(db):
     return UserFactory(email="newcomer@example.org")
 
 
+@pytest.fixture
+def exercise_catalogue(db):
+    """The standard catalogue by slug. The data migration loads it; this puts it back for
+    transactional tests, which start from an emptied database once one has run."""
+    from exercises.models import Exercise
+    from exercises.services import catalogue_load
+
+    catalogue_load()
+    return {exercise.slug: exercise for exercise in Exercise.objects.all()}
+
+
 # Browser ------------------------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from exercises.models import Equipment, Exercise, Family, SessionExercise, StrengthSession
 from programme.models import Level, Participant, Programme, Run
 
 
@@ -86,3 +87,54 @@ class RunFactory(factory.django.DjangoModelFactory):
     started_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(hours=2))
     distance_m = 5_000
     duration_s = 1_800
+
+
+class EquipmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Equipment
+        django_get_or_create = ["slug"]
+
+    slug = factory.Sequence(lambda n: f"kit-{n}")
+    name = factory.Sequence(lambda n: f"Kit {n}")
+
+
+class ExerciseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Exercise
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Test exercise {n}")
+    slug = factory.Sequence(lambda n: f"test-exercise-{n}")
+    family = Family.STRENGTHEN
+    summary = "Something good for the feet."
+    cues = "Stand tall.\nLift slowly.\nLower slowly."
+    sets = 2
+    reps = 10
+
+    @factory.post_generation
+    def equipment(exercise, create, extracted, **kwargs):
+        if create and extracted:
+            exercise.equipment.set(extracted)
+
+
+class StrengthSessionFactory(factory.django.DjangoModelFactory):
+    """A session row as stored, without the service's checks (for pages and permissions)."""
+
+    class Meta:
+        model = StrengthSession
+        skip_postgeneration_save = True
+
+    participant = factory.SubFactory(ParticipantFactory)
+    level = factory.LazyAttribute(lambda o: o.participant.programme.levels.get(number=1))
+    performed_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(hours=1))
+    difficulty = 5
+
+    @factory.post_generation
+    def items(session, create, extracted, **kwargs):
+        """``items=[exercise, …]`` (default: one new exercise), 2 × 10 each."""
+        if not create:
+            return
+        for position, exercise in enumerate(extracted or [ExerciseFactory()], start=1):
+            SessionExercise.objects.create(
+                session=session, exercise=exercise, position=position, sets=2, reps=10
+            )

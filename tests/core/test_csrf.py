@@ -18,6 +18,7 @@ POST_URLS = [
     "/accounts/email/",
     "/accounts/password/change/",
     "/join/",
+    "/sessions/new/",
 ]
 
 

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import demo
+from exercises.demo import demo_routines_ensure
 
 
 class Command(BaseCommand):
@@ -18,6 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args, staff_email, staff_password, **options):
         now = timezone.now()
         programme = demo.ensure_programme(now=now)
+        demo_routines_ensure(programme=programme)
         User = get_user_model()
         staff, _ = User.objects.get_or_create(
             email=staff_email,

@@ -1,0 +1,214 @@
+import uuid
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from programme.access import participant_required
+from programme.errors import ProgrammeError
+
+from . import selectors, services
+from .forms import CatalogueFilterForm, SessionForm, SessionItemForm, session_forms
+
+SESSIONS_PER_PAGE = 20
+BLANK_ROWS_FREE_CHOICE = 4
+BLANK_ROWS_AFTER_ROUTINE = 2
+
+
+@require_safe
+def exercise_list(request):
+    equipment = list(selectors.equipment_all())
+    form = CatalogueFilterForm(request.GET or None, equipment=equipment)
+    family = equipment_slug = ""
+    if form.is_bound and form.is_valid():
+        family, equipment_slug = form.cleaned_data["family"], form.cleaned_data["equipment"]
+    groups = selectors.catalogue_groups(family=family, equipment=equipment_slug)
+    return render(
+        request,
+        "exercises/list.html",
+        {
+            "form": form,
+            "groups": groups,
+            "count": sum(len(group.exercises) for group in groups),
+            "filtered": bool(family or equipment_slug),
+        },
+    )
+
+
+@require_safe
+def exercise_detail(request, slug):
+    context = selectors.exercise_detail(slug)
+    if context is None:
+        raise Http404
+    return render(request, "exercises/detail.html", context)
+
+
+def _routine_strings():
+    """The guided session's words, for static/js/routine.js ({name} placeholders)."""
+    return {
+        "progress": _("Exercise {n} of {total}"),
+        "ready": _("Set {set} of {sets}"),
+        "holding": _("Hold: set {set} of {sets}"),
+        "resting": _("Rest before set {set} of {sets}"),
+        "done": _("All sets done"),
+        "start_hold": _("Start set {set}"),
+        "set_done": _("Set {set} done"),
+        "end_hold": _("End the hold"),
+        "skip_rest": _("Skip the rest"),
+        "pause": _("Pause"),
+        "resume": _("Resume"),
+        "paused": _("Paused with {s} seconds left"),
+        "resumed": _("Going again"),
+        "hold_for": _("Hold for {s} seconds"),
+        "rest_for": _("Rest for {s} seconds"),
+        "left": _("{s} seconds left"),
+        "rest_over": _("Rest over. Set {set} of {sets}."),
+        "next": _("Next"),
+        "finish": _("Finish"),
+        "finished": _("You ticked {done} of {total} exercises."),
+    }
+
+
+@participant_required
+def routine(request, participant, number):
+    context = selectors.routine_for(participant, number, timezone.now())
+    if context is None:
+        raise Http404
+    return render(request, "exercises/routine.html", {**context, "strings": _routine_strings()})
+
+
+@participant_required
+def sessions(request, participant):
+    page = Paginator(selectors.sessions_for(participant), SESSIONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "exercises/sessions.html", {"participant": participant, "page": page})
+
+
+def _numbers(values):
+    """The whole numbers among query-string values; anything else is ignored."""
+    return [
+        int(value) for value in values if value.isascii() and value.isdigit() and len(value) < 10
+    ]
+
+
+@participant_required
+def session_new(request, participant):
+    choices = selectors.exercise_choices()
+    level = None
+    if request.method == "POST":
+        form, formset = session_forms(
+            request.POST,
+            participant=participant,
+            choices=choices,
+            initial=None,
+            rows=[],
+            extra_rows=0,
+        )
+    else:
+        level_numbers = _numbers(request.GET.getlist("level"))[:1]
+        routine = []
+        if level_numbers:
+            level, routine = selectors.routine_prefill(
+                participant, level_numbers[0], _numbers(request.GET.getlist("item")), timezone.now()
+            )
+            level = level if routine else None
+        form, formset = session_forms(
+            None,
+            participant=participant,
+            choices=choices,
+            initial=SessionForm.initial_now(
+                participant, submission_token=uuid.uuid4(), from_routine=bool(routine)
+            ),
+            rows=[SessionItemForm.initial_from(item) for item in routine],
+            extra_rows=BLANK_ROWS_AFTER_ROUTINE if routine else BLANK_ROWS_FREE_CHOICE,
+        )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = form.cleaned_data
+        try:
+            session = services.session_log(
+                participant=participant,
+                performed_at=data["performed_at"],
+                items=formset.items(),
+                from_routine=data["from_routine"],
+                difficulty=data["difficulty"],
+                notes=data["notes"],
+                submission_token=data["submission_token"],
+            )
+        except ProgrammeError as error:
+            error.add_to(form)
+        else:
+            messages.success(
+                request,
+                _("Session saved: it counts towards week %(number)s.")
+                % {"number": session.level.number},
+            )
+            return redirect("exercises:session", session.pk)
+    return render(
+        request,
+        "exercises/session_form.html",
+        {"form": form, "formset": formset, "participant": participant, "level": level},
+    )
+
+
+@participant_required
+def session_detail(request, participant, session_id):
+    session = selectors.session_for(participant, session_id)
+    if session is None:
+        raise Http404
+    form, formset = session_forms(
+        request.POST or None,
+        participant=participant,
+        choices=selectors.exercise_choices(),
+        initial=SessionForm.initial_for(session, participant),
+        rows=[SessionItemForm.initial_from(item) for item in session.items.all()],
+        extra_rows=BLANK_ROWS_AFTER_ROUTINE,
+    )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = form.cleaned_data
+        try:
+            session = services.session_update(
+                session=session,
+                performed_at=data["performed_at"],
+                items=formset.items(),
+                difficulty=data["difficulty"],
+                notes=data["notes"],
+            )
+        except ProgrammeError as error:
+            error.add_to(form)
+        else:
+            messages.success(request, _("Session saved."))
+            return redirect("exercises:session", session.pk)
+    return render(
+        request,
+        "exercises/session_detail.html",
+        {
+            "session": session,
+            "form": form,
+            "formset": formset,
+            "participant": participant,
+            "editing": request.method == "POST",
+        },
+    )
+
+
+@participant_required
+def session_delete(request, participant, session_id):
+    session = selectors.session_for(participant, session_id)
+    if session is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.session_delete(session=session)
+        except ProgrammeError as error:
+            messages.error(request, error.message)
+            return redirect("exercises:session", session.pk)
+        messages.success(request, _("Session deleted."))
+        return redirect("exercises:sessions")
+    return render(
+        request, "exercises/session_delete.html", {"session": session, "participant": participant}
+    )
