@@ -73,8 +73,26 @@ def _read(path: str) -> bytes:
         raise _Failed(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
+def _take_entropy(argv: Sequence[str]) -> tuple[list[str], str]:
+    """Take ``--entropy`` out before argparse sees it: entropy is free text, and argparse
+    mangles values such as ``--`` or ones that look like options."""
+    rest, entropy, index = [], "", 0
+    while index < len(argv):
+        arg = argv[index]
+        if arg.startswith("--entropy="):
+            entropy = arg.partition("=")[2]
+        elif arg == "--entropy" and index + 1 < len(argv):
+            entropy = argv[index + 1]
+            index += 1
+        else:
+            rest.append(arg)
+        index += 1
+    return rest, entropy
+
+
 def _verify(argv: Sequence[str] | None) -> list[str]:
-    args = _build_parser().parse_args(argv)
+    rest, entropy = _take_entropy(sys.argv[1:] if argv is None else list(argv))
+    args = _build_parser().parse_args(rest)
     if _HEX64_RE.fullmatch(args.seed) is None:
         raise _Failed("--seed must be exactly 64 hex characters (32 bytes)")
     seed = bytes.fromhex(args.seed)
@@ -95,7 +113,7 @@ def _verify(argv: Sequence[str] | None) -> list[str]:
         result = draw_result(
             entries,
             seed=seed,
-            public_entropy=args.entropy,
+            public_entropy=entropy,
             winners=args.winners,
             alternates=args.alternates,
         )
