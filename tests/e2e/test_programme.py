@@ -54,6 +54,8 @@ def test_a_runner_joins_logs_a_run_and_sees_the_progress_bar_move(page):
     page.goto("/dashboard/")
     assert distance_bar(page).get_attribute("value") == "50"
     assert page.get_by_role("cell", name="2.50 km").first.is_visible()
+    # The dashboard fits a 360 px phone: nothing but the runs table scrolls sideways.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
 def test_completing_level_one_shows_the_tickets_earned(page):
