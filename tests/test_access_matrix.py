@@ -87,6 +87,16 @@ def assert_outcome(response, expected, url):
         assert response["Location"].startswith(reverse("admin:login")), response["Location"]
     else:
         assert response.status_code == expected, f"{url}: {response.status_code} != {expected}"
+    if response.get("Content-Type", "").startswith("text/html"):
+        policy = response["Content-Security-Policy"]
+        for directive in (
+            "default-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+        ):
+            assert directive in policy, f"{url}: CSP lacks {directive}"
+        assert "unsafe-inline" not in policy, url
 
 
 @pytest.mark.parametrize(("name", "role"), CASES)

@@ -122,3 +122,34 @@ def test_filemail_writes_one_file_per_email(tmp_path):
         "Hello 1",
         "Hello 2",
     }
+
+
+def test_production_security_settings_meet_the_targets():
+    script = (
+        "from config.settings import production as p; "
+        "print(p.SECURE_HSTS_SECONDS, p.SESSION_COOKIE_SECURE, p.SESSION_COOKIE_HTTPONLY, "
+        "p.CSRF_COOKIE_SECURE, p.SECURE_CONTENT_TYPE_NOSNIFF, p.SECURE_REFERRER_POLICY, "
+        "p.SECURE_CROSS_ORIGIN_OPENER_POLICY, p.X_FRAME_OPTIONS, p.ACCOUNT_EMAIL_VERIFICATION)"
+    )
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    environment.update(DJANGO_SECRET_KEY="x" * 50, EMAIL_URL="smtp://mail.example.org:587")
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    hsts, *flags = result.stdout.split()
+    assert int(hsts) >= 31_536_000
+    assert flags == [
+        "True",
+        "True",
+        "True",
+        "True",
+        "same-origin",
+        "same-origin",
+        "DENY",
+        "mandatory",
+    ]
