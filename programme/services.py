@@ -588,11 +588,23 @@ def upload_counts(*, participant, now):
     return counts["today"], counts["total"]
 
 
+def _over_upload_limits(today, total):
+    """Why one more upload is refused, or ''."""
+    if total >= UPLOADS_MAX:
+        return _("You have reached the limit of %(limit)s uploads.") % {"limit": UPLOADS_MAX}
+    if today >= UPLOADS_PER_DAY:
+        return _("You have uploaded %(limit)s files in the last 24 hours; try again later.") % {
+            "limit": UPLOADS_PER_DAY
+        }
+    return ""
+
+
 def activity_uploads_create(*, participant, files, now=None):
     """Store each uploaded file under a random name, record it, and queue it for reading.
 
     Files over the participant's limits, and files already imported (same content, by
-    SHA-256), are refused with the reason. Returns an ``UploadOutcome``.
+    SHA-256), are refused with the reason. Returns an ``UploadOutcome``. The tasks are
+    queued when the transaction commits; if it fails, the files stored so far are deleted.
     """
     from . import tasks
 
@@ -600,61 +612,45 @@ def activity_uploads_create(*, participant, files, now=None):
     hashed = [(uploaded, _sha256(uploaded)) for uploaded in files]  # streamed, outside the lock
     outcome = UploadOutcome()
     batch = uuid.uuid4()
-    with transaction.atomic():
-        participant = participant_lock(participant)
-        today, total = upload_counts(participant=participant, now=now)
-        seen = set()
-        for uploaded, digest in hashed:
-            name = upload_display_name(uploaded.name)
-            if total >= UPLOADS_MAX:
-                outcome.refused.append(
-                    UploadRefusal(
-                        name,
-                        _("You have reached the limit of %(limit)s uploads.")
-                        % {"limit": UPLOADS_MAX},
+    stored = []
+    try:
+        with transaction.atomic():
+            participant = participant_lock(participant)
+            today, total = upload_counts(participant=participant, now=now)
+            for uploaded, digest in hashed:
+                name = upload_display_name(uploaded.name)
+                if reason := _over_upload_limits(today, total):
+                    outcome.refused.append(UploadRefusal(name, reason))
+                    continue
+                existing = (
+                    ActivityUpload.objects.filter(
+                        participant=participant, sha256=digest, state__in=UPLOAD_HOLDING_STATES
                     )
+                    .prefetch_related("runs")
+                    .first()
                 )
-                continue
-            if today >= UPLOADS_PER_DAY:
-                outcome.refused.append(
-                    UploadRefusal(
-                        name,
-                        _(
-                            "You have uploaded %(limit)s files in the last 24 hours; try again later."
-                        )
-                        % {"limit": UPLOADS_PER_DAY},
+                if existing is not None or digest in {u.sha256 for u in outcome.created}:
+                    outcome.refused.append(
+                        UploadRefusal(name, _("This file was already imported."), existing)
                     )
+                    continue
+                upload = ActivityUpload(
+                    participant=participant,
+                    original_name=name,
+                    size_bytes=uploaded.size,
+                    sha256=digest,
+                    batch=batch,
                 )
-                continue
-            existing = (
-                ActivityUpload.objects.filter(
-                    participant=participant, sha256=digest, state__in=UPLOAD_HOLDING_STATES
-                )
-                .prefetch_related("runs")
-                .first()
-            )
-            if existing is not None or digest in seen:
-                outcome.refused.append(
-                    UploadRefusal(name, _("This file was already imported."), existing)
-                )
-                continue
-            seen.add(digest)
-            upload = ActivityUpload(
-                participant=participant,
-                original_name=name,
-                size_bytes=uploaded.size,
-                sha256=digest,
-                batch=batch,
-            )
-            upload.file.save("upload", uploaded, save=False)
-            try:
+                upload.file.save("upload", uploaded, save=False)
+                stored.append(upload.file)
                 upload.save()
-            except Exception:
-                upload.file.storage.delete(upload.file.name)
-                raise
-            tasks.import_activity_file.delay_on_commit(upload.pk)
-            outcome.created.append(upload)
-            today, total = today + 1, total + 1
+                tasks.import_activity_file.delay_on_commit(upload.pk)
+                outcome.created.append(upload)
+                today, total = today + 1, total + 1
+    except BaseException:
+        for stored_file in stored:
+            stored_file.storage.delete(stored_file.name)
+        raise
     return outcome
 
 

@@ -39,7 +39,8 @@ def programme_around(moment, *, weeks=6, open_until=None, **fields):
     starts_on = (moment - dt.timedelta(days=2)).date()
     programme = ProgrammeFactory.build(starts_on=starts_on, weeks=weeks)
     if open_until is not None:
-        fields["logging_close_days"] = (open_until - programme.ends_at).days + 2
+        # Each week's logging closes that many days after the week ends: count from week 1.
+        fields["logging_close_days"] = (open_until - programme.starts_at).days + 2
     return ProgrammeFactory(starts_on=starts_on, weeks=weeks, **fields)
 
 

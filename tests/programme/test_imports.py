@@ -506,3 +506,43 @@ def test_the_synthetic_run_round_trips_through_the_import():
     assert (run.distance_m, run.duration_s) == (5400, 1800)
     splits = RunTrack.objects.get(run=run).splits_s
     assert len(splits) == 5 and all(333 <= split <= 334 for split in splits)  # 3 m/s
+
+
+def test_a_failure_while_storing_leaves_no_row_no_file_and_queues_nothing(
+    monkeypatch, media_root, django_capture_on_commit_callbacks
+):
+    participant = runner_for("slither-running.fit")
+    real_save = ActivityUpload.save
+    saved = []
+
+    def save_that_fails_the_second_time(self, *args, **kwargs):
+        saved.append(self.original_name)
+        if len(saved) == 2:
+            raise OSError("disk full")
+        return real_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(ActivityUpload, "save", save_that_fails_the_second_time)
+
+    with django_capture_on_commit_callbacks() as callbacks, pytest.raises(OSError):
+        services.activity_uploads_create(
+            participant=participant,
+            files=[as_upload(b"one", "one.gpx"), as_upload(b"two", "two.gpx")],
+        )
+
+    assert saved == ["one.gpx", "two.gpx"]
+    assert callbacks == []
+    assert not ActivityUpload.objects.exists()
+    assert not [path for path in media_root.rglob("*") if path.is_file()]
+
+
+def test_the_task_has_time_limits_for_parsing_and_beat_does_the_housekeeping(settings):
+    from programme import tasks
+
+    assert tasks.import_activity_file.soft_time_limit == 60
+    assert tasks.import_activity_file.time_limit == 90
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {
+        "programme.tasks.delete_expired_activity_files",
+        "programme.tasks.requeue_stalled_imports",
+    } <= scheduled
+    assert settings.ACTIVITY_FILE_RETENTION_DAYS == 30
