@@ -379,6 +379,11 @@ def run_update(*, run, started_at, distance_m, duration_s, notes="", effort=None
         run = Run.objects.select_for_update().get(pk=run.pk)
         _refuse_closed_or_rejected(run, participant, now)
         status, reason = _review_status(distance_m, duration_s)
+        if status == ReviewStatus.COUNTED and run.reviewed_by_id is None:
+            # An imported track's fast stretch still holds the run after an edit.
+            track = RunTrack.objects.filter(run=run).first()
+            if track and (track_reason := _track_hold_reason(track.max_sustained_speed_mps)):
+                status, reason = ReviewStatus.HELD, track_reason
         level = activity_week(participant=participant, moment=started_at, now=now)
         _refuse_duplicates(
             participant=participant, started_at=started_at, duration_s=duration_s, exclude_pk=run.pk
@@ -661,23 +666,27 @@ def _finish_upload(upload_id, state, message, now):
     )
 
 
+def _track_hold_reason(speed_mps):
+    """Why a track's best sustained speed holds its run for review, or ''."""
+    if speed_mps <= SUSTAINED_REVIEW_MPS:
+        return ""
+    return _("The track holds a stretch faster than 3:00 per km (%(pace)s per km).") % {
+        "pace": format_duration(1000 / speed_mps)
+    }
+
+
 def _sustained_speed_check(activity):
-    """'' if the track's best sustained speed is a runner's; the hold reason if rare; refuse if not."""
+    """Refuse a track no runner could have made; else the hold reason ('' if none)."""
     speed = activity.max_sustained_speed_mps
-    pace = format_duration(1000 / speed) if speed > 0 else ""
     if speed > SUSTAINED_IMPOSSIBLE_MPS:
         raise ProgrammeError(
             _(
                 "The track holds a stretch at %(pace)s per km, faster than any runner can keep "
                 "up: was it recorded on a bike or in a car?"
             )
-            % {"pace": pace}
+            % {"pace": format_duration(1000 / speed)}
         )
-    if speed > SUSTAINED_REVIEW_MPS:
-        return _("The track holds a stretch faster than 3:00 per km (%(pace)s per km).") % {
-            "pace": pace
-        }
-    return ""
+    return _track_hold_reason(speed)
 
 
 def _import_activity(*, upload, participant, activity, now):

@@ -178,8 +178,8 @@ def _say_upload_outcome(request, dropped, outcome):
         if runs:
             url = reverse("programme:run", args=[runs[0].pk])
             more = format_html(' <a href="{}">{}</a>', url, _("See the run."))
-        elif refusal.existing:
-            more = format_html(" {}", _("Its state is shown below."))
+        elif refusal.existing and not refusal.existing.is_finished:
+            more = format_html(" {}", _("It is being read; its state is shown below."))
         else:
             more = ""
         messages.error(request, format_html("{}: {}{}", refusal.name, refusal.message, more))

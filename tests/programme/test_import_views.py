@@ -339,7 +339,7 @@ def test_the_same_file_again_links_to_its_run(alice, queue, django_capture_on_co
         alice, django_capture_on_commit_callbacks, as_upload(data, "again.gpx")
     )
     assert messages_of(pending) == [
-        "again.gpx: This file was already imported. Its state is shown below."
+        "again.gpx: This file was already imported. It is being read; its state is shown below."
     ]
     work_through(queue)
     run = Run.objects.get()

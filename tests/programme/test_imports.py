@@ -261,6 +261,28 @@ def test_a_sustained_pace_faster_than_3_per_km_is_held_for_review():
     assert WeeklyTally.objects.get(participant=participant).distance_m == 0
 
 
+def test_editing_a_run_held_for_its_track_keeps_it_held_until_a_reviewer_approves(staff_user):
+    start = dt.datetime(2024, 5, 1, 6, tzinfo=dt.UTC)
+    participant = ParticipantFactory(programme=programme_around(start))
+    made = upload(participant, track_with_a_fast_stretch(start, fast_mps=6.5, fast_seconds=180))
+    now = start + dt.timedelta(days=1)
+    run = process(made, now).runs.get()
+
+    def edit(run):
+        return services.run_update(
+            run=run,
+            started_at=run.started_at,
+            distance_m=run.distance_m,
+            duration_s=run.duration_s,
+            notes="felt fast",
+            now=now,
+        )
+
+    assert edit(run).status == ReviewStatus.HELD
+    services.run_review(run=run, approve=True, reviewer=staff_user, now=now)
+    assert edit(Run.objects.get()).status == ReviewStatus.COUNTED
+
+
 def test_a_sustained_pace_faster_than_2_per_km_is_refused_as_impossible():
     start = dt.datetime(2024, 5, 1, 6, tzinfo=dt.UTC)
     participant = ParticipantFactory(programme=programme_around(start))
@@ -546,3 +568,19 @@ def test_the_task_has_time_limits_for_parsing_and_beat_does_the_housekeeping(set
         "programme.tasks.requeue_stalled_imports",
     } <= scheduled
     assert settings.ACTIVITY_FILE_RETENTION_DAYS == 30
+
+
+def test_the_housekeeping_tasks_call_their_services(monkeypatch):
+    from programme import tasks
+
+    participant = runner_for("slither-running.fit")
+    made = upload(participant, fixture("slither-running.fit"))
+    ActivityUpload.objects.filter(pk=made.pk).update(
+        updated_at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    )
+    requeued = []
+    monkeypatch.setattr(tasks.import_activity_file, "delay", requeued.append)
+
+    assert tasks.requeue_stalled_imports() == 1
+    assert requeued == [made.pk]
+    assert tasks.delete_expired_activity_files() == 0  # queued, and not old: kept
