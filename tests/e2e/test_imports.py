@@ -6,17 +6,12 @@ from celery.contrib.testing.worker import start_worker
 from playwright.sync_api import expect
 
 from config.celery_app import app
-from programme.models import Run
+from programme.models import ActivityUpload, Run
 from tests.e2e.test_programme import sign_in
 from tests.factories import ParticipantFactory
 from tests.programme.imports_helpers import FIXTURES, programme_around
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.services,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("media_root"),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("media_root")]
 
 # Two real exports a month apart: a Garmin FIT (13 Mar 2021) and a GPX (16 Apr 2021).
 FIT_START = dt.datetime(2021, 3, 13, 10, 57, 29, tzinfo=dt.UTC)
@@ -30,6 +25,8 @@ RECORD_PROGRESS = """() => {
 }"""
 
 
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
 def test_a_runner_uploads_two_watch_files_and_sees_both_become_runs(page):
     # The programme ran around the files' dates; its logging stays open until today.
     programme = programme_around(FIT_START, open_until=dt.datetime.now(dt.UTC))
@@ -69,3 +66,32 @@ def test_a_runner_uploads_two_watch_files_and_sees_both_become_runs(page):
     expect(page.get_by_test_id("route-sketch")).to_be_visible()
     expect(page.get_by_test_id("splits").locator("tbody tr")).to_have_count(7)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+@pytest.mark.django_db(transaction=True)
+def test_files_over_the_limits_are_flagged_before_anything_is_sent(page, tmp_path):
+    ParticipantFactory(user__email="ana@example.org")
+    files = []
+    for n in range(11):
+        path = tmp_path / f"run{n}.gpx"
+        path.write_bytes(b"<gpx/>")
+        files.append(path)
+    big = tmp_path / "big.fit"
+    with big.open("wb") as out:
+        out.truncate(20 * 1024 * 1024 + 1)
+    sign_in(page, "ana@example.org")
+    page.goto("/runs/import/")
+    picker = page.get_by_label("GPX, TCX or FIT files")
+    warning = page.get_by_role("alert")
+
+    picker.set_input_files(files)
+    expect(warning).to_have_text("Choose at most 10 files at once.")
+    picker.set_input_files([files[0], big])
+    expect(warning).to_have_text("big.fit is larger than 20 MB.")
+    page.get_by_role("button", name="Upload").click()
+    expect(warning).to_be_visible()
+    assert page.url.endswith("/runs/import/")
+    assert not ActivityUpload.objects.exists()
+
+    picker.set_input_files([files[0]])
+    expect(warning).to_be_hidden()
