@@ -4,7 +4,7 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 
-from programme.models import Notice, Participant, Run, WeeklyTally
+from programme.models import ActivityUpload, Notice, Participant, Run, RunTrack, WeeklyTally
 
 
 def account_data_export(*, user):
@@ -41,6 +41,15 @@ def account_data_export(*, user):
                         "elevation_gain_m",
                         "status",
                         "review_reason",
+                        "track__points",
+                        "track__splits_s",
+                    )
+                ),
+                "uploaded_files": list(
+                    ActivityUpload.objects.filter(participant=participant)
+                    .order_by("created_at")
+                    .values(
+                        "original_name", "size_bytes", "sha256", "state", "message", "created_at"
                     )
                 ),
                 "foot_strength_sessions": [
@@ -117,4 +126,16 @@ def account_delete(*, user, now=None):
         Run.objects.filter(participant__in=participants).update(notes="")
         StrengthSession.objects.filter(participant__in=participants).update(notes="")
         Notice.objects.filter(participant__in=participants).delete()
+        # Routes and raw files say where a person runs (and often where they live).
+        RunTrack.objects.filter(run__participant__in=participants).delete()
+        uploads = ActivityUpload.objects.filter(participant__in=participants)
+        stored = [name for name in uploads.values_list("file", flat=True) if name]
+        uploads.delete()
+        transaction.on_commit(lambda: _delete_stored_files(stored))
     # Changing the password hash signs the user out of every other session too.
+
+
+def _delete_stored_files(names):
+    storage = ActivityUpload._meta.get_field("file").storage
+    for name in names:
+        storage.delete(name)

@@ -3,10 +3,13 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Q
+from django.conf import settings
+from django.db.models import Prefetch, Q
 
+from . import uploads as uploads_module
 from . import weeks
 from .models import (
+    ActivityUpload,
     Level,
     LevelCompletion,
     Notice,
@@ -14,6 +17,7 @@ from .models import (
     Programme,
     ReviewStatus,
     Run,
+    UploadState,
     WeeklyTally,
 )
 
@@ -237,7 +241,25 @@ def runs_for(participant):
 
 def run_for(participant, run_id):
     """One of the participant's own runs, or None (another's run is as good as absent)."""
-    return Run.objects.filter(participant=participant, pk=run_id).select_related("level").first()
+    return (
+        Run.objects.filter(participant=participant, pk=run_id)
+        .select_related("level", "track", "upload")
+        .first()
+    )
+
+
+def run_track_for(run, units):
+    """The route sketch and splits of an imported run, or None for a run typed by hand."""
+    from .sketch import route_sketch, splits_in_units
+
+    track = getattr(run, "track", None)
+    if track is None:
+        return None
+    return {
+        "sketch": route_sketch(track.points),
+        "splits": splits_in_units(track.splits_s, units),
+        "point_count": track.point_count,
+    }
 
 
 def leaderboard_for(participant, *, scope, now, size=50):
@@ -416,3 +438,101 @@ def figures_for(programme, now):
         signups_per_day=signups,
         weeks=weeks_figures,
     )
+
+
+# Imports -------------------------------------------------------------------------------------
+
+RECENT_UPLOADS = 20
+
+
+def upload_progress_step(state):
+    """0 queued, 1 reading, 2 finished: each file's own <progress max="2">."""
+    if state == UploadState.QUEUED:
+        return 0
+    if state == UploadState.PARSING:
+        return 1
+    return 2
+
+
+def recent_uploads_for(participant, limit=RECENT_UPLOADS):
+    """The participant's latest uploads with the runs each made, in two queries."""
+    runs = Prefetch("runs", queryset=Run.objects.order_by("started_at"))
+    return list(
+        ActivityUpload.objects.filter(participant=participant)
+        .order_by("-created_at", "-pk")
+        .prefetch_related(runs)[:limit]
+    )
+
+
+def batch_progress(uploads):
+    """(finished, total) for the files of the latest batch among ``uploads``."""
+    if not uploads:
+        return 0, 0
+    batch = [u for u in uploads if u.batch == uploads[0].batch]
+    return sum(1 for u in batch if u.is_finished), len(batch)
+
+
+def _upload_row(upload, participant):
+    """One upload as the import page and its status JSON both show it."""
+    from django.urls import reverse
+    from django.utils.formats import date_format
+
+    from core.units import format_distance
+
+    return {
+        "id": upload.pk,
+        "name": upload.original_name,
+        "state": upload.state,
+        "state_label": str(upload.get_state_display()),
+        "step": upload_progress_step(upload.state),
+        "finished": upload.is_finished,
+        "message": upload.message,
+        "runs": [
+            {
+                "url": reverse("programme:run", args=[run.pk]),
+                "label": "{} · {}".format(
+                    format_distance(run.distance_m, participant.units),
+                    date_format(run.started_at.astimezone(participant.tz), "D j M Y, H:i"),
+                ),
+                "status": run.status,
+                "status_label": str(run.get_status_display()),
+            }
+            for run in upload.runs.all()
+        ],
+    }
+
+
+def import_page_for(participant, now):
+    from .services import upload_counts
+
+    uploads = recent_uploads_for(participant)
+    finished, total = batch_progress(uploads)
+    today, all_time = upload_counts(participant=participant, now=now)
+    return {
+        "participant": participant,
+        "uploads": [(upload, _upload_row(upload, participant)) for upload in uploads],
+        "batch_finished": finished,
+        "batch_total": total,
+        "pending": any(not u.is_finished for u in uploads),
+        "uploads_today": today,
+        "uploads_total": all_time,
+        "limits": {
+            "files": uploads_module.MAX_FILES_PER_REQUEST,
+            "file_mb": uploads_module.MAX_FILE_BYTES // uploads_module.MEGABYTE,
+            "request_mb": uploads_module.MAX_REQUEST_BYTES // uploads_module.MEGABYTE,
+            "per_day": uploads_module.UPLOADS_PER_DAY,
+            "max": uploads_module.UPLOADS_MAX,
+            "retention_days": settings.ACTIVITY_FILE_RETENTION_DAYS,
+        },
+    }
+
+
+def import_status_for(participant):
+    """The JSON the import page polls: its recent uploads' states, the participant's only."""
+    uploads = recent_uploads_for(participant)
+    finished, total = batch_progress(uploads)
+    return {
+        "pending": any(not u.is_finished for u in uploads),
+        "batch": {"finished": finished, "total": total},
+        "uploads": [_upload_row(upload, participant) for upload in uploads],
+    }

@@ -151,3 +151,10 @@ def page(_chromium, live_server):
     yield page
     context.close()
     assert not errors, f"browser console errors: {errors}"
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploaded files go to a fresh folder, removed with the test."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import environ
+from celery.schedules import crontab
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -116,6 +117,15 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
+# The first handler drops any file over 20 MB, and files past 60 MB in one request, as the
+# bytes arrive (programme/uploads.py); the other two are Django's defaults.
+FILE_UPLOAD_HANDLERS = [
+    "programme.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Raw activity files are deleted this many days after upload (the runs stay).
+ACTIVITY_FILE_RETENTION_DAYS = env.int("ACTIVITY_FILE_RETENTION_DAYS", default=30)
 
 # Cache: allauth's rate limits need a real cache, shared by every process.
 REDIS_URL = env("REDIS_URL", default="")
@@ -252,6 +262,14 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "unlock-due-levels": {"task": "programme.tasks.unlock_due_levels", "schedule": 60.0},
+    "requeue-stalled-imports": {
+        "task": "programme.tasks.requeue_stalled_imports",
+        "schedule": 300.0,
+    },
+    "delete-expired-activity-files": {
+        "task": "programme.tasks.delete_expired_activity_files",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # Logging: everything to stdout, one line per record --------------------------

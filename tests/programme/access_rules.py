@@ -24,6 +24,9 @@ RULES = {
     "programme:level": participant_page("/levels/1/"),
     "programme:runs": participant_page("/runs/"),
     "programme:run_new": participant_page("/runs/new/"),
+    "programme:run_import": participant_page("/runs/import/"),
+    # Each participant's own uploads only (see test_import_views: B never sees A's).
+    "programme:run_import_status": participant_page("/runs/import/status/"),
     # B may not even learn that A's run exists.
     "programme:run": participant_page(lambda w: f"/runs/{a_run(w).pk}/", other=404),
     "programme:run_delete": participant_page(lambda w: f"/runs/{a_run(w).pk}/delete/", other=404),
