@@ -4,6 +4,7 @@ from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -429,6 +430,10 @@ UPLOAD_FINAL_STATES = (UploadState.DONE, UploadState.REFUSED, UploadState.FAILED
 UPLOAD_HOLDING_STATES = (UploadState.QUEUED, UploadState.PARSING, UploadState.DONE)
 
 
+def private_storage():
+    return storages["private"]
+
+
 def activity_upload_path(instance, filename):
     """A random name in the participant's folder: the person's file name never reaches the disk."""
     return f"activity-files/{instance.participant_id}/{uuid.uuid4().hex}"
@@ -438,7 +443,13 @@ class ActivityUpload(TimeStampedModel):
     """One GPX, TCX or FIT file a participant uploaded, and what became of it."""
 
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="uploads")
-    file = models.FileField(_("file"), upload_to=activity_upload_path, max_length=200, blank=True)
+    file = models.FileField(
+        _("file"),
+        upload_to=activity_upload_path,
+        storage=private_storage,
+        max_length=200,
+        blank=True,
+    )
     original_name = models.CharField(_("file name"), max_length=255)
     size_bytes = models.PositiveIntegerField(_("size (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)

@@ -154,7 +154,14 @@ def page(_chromium, live_server):
 
 
 @pytest.fixture
-def media_root(settings, tmp_path):
-    """Uploaded files go to a fresh folder, removed with the test."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+def upload_root(settings, tmp_path):
+    """Participants' private uploads go to a fresh folder, removed with the test."""
+    folder = tmp_path / "private"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(folder)},
+        },
+    }
+    return folder

@@ -11,7 +11,7 @@ from tests.e2e.test_programme import sign_in
 from tests.factories import ParticipantFactory
 from tests.programme.imports_helpers import FIXTURES, programme_around
 
-pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("media_root")]
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("upload_root")]
 
 # Two real exports a month apart: a Garmin FIT (13 Mar 2021) and a GPX (16 Apr 2021).
 FIT_START = dt.datetime(2021, 3, 13, 10, 57, 29, tzinfo=dt.UTC)

@@ -21,7 +21,7 @@ from tests.programme.test_tasks import queued_messages, wait_for, worker  # noqa
 pytestmark = [
     pytest.mark.services,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("media_root"),
+    pytest.mark.usefixtures("upload_root"),
 ]
 
 

@@ -27,7 +27,7 @@ from tests.programme.imports_helpers import (
     recent_tcx,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("upload_root")]
 MB = 1024 * 1024
 
 
@@ -278,7 +278,7 @@ def post_generated(client, files):
     return response
 
 
-def test_a_100_mb_file_is_refused_as_it_streams_in_and_nothing_is_stored(alice, media_root):
+def test_a_100_mb_file_is_refused_as_it_streams_in_and_nothing_is_stored(alice, upload_root):
     tracemalloc.start()
     try:
         response = post_generated(alice, [("huge.gpx", 100 * MB)])
@@ -291,7 +291,7 @@ def test_a_100_mb_file_is_refused_as_it_streams_in_and_nothing_is_stored(alice, 
     assert response.body.consumed == response.body.length > 100 * MB  # all of it went by...
     assert peak < 10 * MB  # ...in chunks, thrown away, never held whole
     assert not ActivityUpload.objects.exists()
-    assert not media_root.exists() or not any(media_root.rglob("*"))
+    assert not upload_root.exists() or not any(upload_root.rglob("*"))
 
 
 def test_a_file_over_20_mb_is_dropped_and_the_others_are_kept(

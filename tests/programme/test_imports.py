@@ -27,7 +27,7 @@ from tests.factories import ParticipantFactory, RunFactory
 from tests.programme.imports_helpers import as_upload, file_exists, fixture, programme_around
 from tests.programme.test_activity_files_hostile import gpx
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("upload_root")]
 
 
 def start_of(name):
@@ -531,7 +531,7 @@ def test_the_synthetic_run_round_trips_through_the_import():
 
 
 def test_a_failure_while_storing_leaves_no_row_no_file_and_queues_nothing(
-    monkeypatch, media_root, django_capture_on_commit_callbacks
+    monkeypatch, upload_root, django_capture_on_commit_callbacks
 ):
     participant = runner_for("slither-running.fit")
     real_save = ActivityUpload.save
@@ -554,7 +554,7 @@ def test_a_failure_while_storing_leaves_no_row_no_file_and_queues_nothing(
     assert saved == ["one.gpx", "two.gpx"]
     assert callbacks == []
     assert not ActivityUpload.objects.exists()
-    assert not [path for path in media_root.rglob("*") if path.is_file()]
+    assert not [path for path in upload_root.rglob("*") if path.is_file()]
 
 
 def test_the_task_has_time_limits_for_parsing_and_beat_does_the_housekeeping(settings):
