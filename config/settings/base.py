@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import environ
+from celery.schedules import crontab
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -252,6 +253,14 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "unlock-due-levels": {"task": "programme.tasks.unlock_due_levels", "schedule": 60.0},
+    "forfeit-expired-claims": {
+        "task": "rewards.tasks.forfeit_expired_claims",
+        "schedule": crontab(hour=0, minute=15),
+    },
+    "send-claim-reminders": {
+        "task": "rewards.tasks.send_claim_reminders",
+        "schedule": crontab(hour=9, minute=0),
+    },
 }
 
 # Logging: everything to stdout, one line per record --------------------------

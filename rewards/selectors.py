@@ -1,0 +1,203 @@
+"""Reads for the prize and draw pages: plain data for templates, in a constant few queries."""
+
+import shlex
+
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    HOLDING,
+    Draw,
+    DrawEntry,
+    DrawResult,
+    DrawSnapshot,
+    DrawState,
+    ResultStatus,
+)
+
+# What the public page says about each ranked entrant: never a reason or a name.
+PUBLIC_STATUS = {
+    ResultStatus.WAITING: _("not needed"),
+    ResultStatus.NOTIFIED: _("prize awarded, claim pending"),
+    ResultStatus.CLAIMED: _("prize claimed"),
+    ResultStatus.SHIPPED: _("prize claimed"),
+    ResultStatus.FORFEITED: _("passed on: not claimed in time"),
+    ResultStatus.DISQUALIFIED: _("passed on"),
+}
+
+
+def prizes_for(participant):
+    """The participant's ranked places in every draw: prizes won and alternate places."""
+    return list(
+        DrawResult.objects.filter(participant=participant)
+        .select_related("draw__prize", "claim")
+        .order_by("-draw__drawn_at", "rank")
+    )
+
+
+def result_for(participant, result_id):
+    """One of the participant's own results, or None (another's is as good as absent)."""
+    return (
+        DrawResult.objects.filter(participant=participant, pk=result_id)
+        .select_related("draw__prize", "claim")
+        .first()
+    )
+
+
+def public_draw(slug):
+    """A draw's verification page: what prize-draw.md publishes at its current state.
+
+    None for an unknown slug or a draft (nothing of it is public yet). The seed appears
+    here only once the draw has run.
+    """
+    draw = Draw.objects.select_related("prize").exclude(state=DrawState.DRAFT).filter(slug=slug)
+    draw = draw.first()
+    if draw is None:
+        return None
+    snapshot = None
+    if draw.entries_are_public:
+        snapshot = DrawSnapshot.objects.defer("entries").filter(draw=draw).first()
+    results = []
+    if draw.seed_is_public:
+        for row in draw.results.order_by("rank").values(
+            "rank", "entrant", "role", "status", "replaces__rank"
+        ):
+            row["public_status"] = PUBLIC_STATUS[row["status"]]
+            results.append(row)
+    seed_hex = bytes(draw.seed).hex() if draw.seed_is_public else None
+    return {
+        "draw": draw,
+        "snapshot": snapshot,
+        "seed_hex": seed_hex,
+        "verify_command": verify_command(draw, seed_hex, snapshot.digest if snapshot else None),
+        "entropy_is_public": draw.seed_is_public or draw.run_requested_at is not None,
+        "results": results,
+        "unawarded": _unawarded(draw, results),
+    }
+
+
+def verify_command(draw, seed_hex, digest):
+    """The verifier's command line for this draw (prize-draw.md), ready to paste."""
+    return shlex.join(
+        [
+            "python",
+            "-m",
+            "rewards.verify",
+            "entries.csv",
+            "--seed",
+            seed_hex or "SEED",
+            "--winners",
+            str(draw.winners),
+            "--alternates",
+            str(draw.alternates),
+            "--entropy",
+            draw.public_entropy if draw.run_requested_at else "ENTROPY",
+            "--commitment",
+            draw.commitment,
+            "--digest",
+            digest or "DIGEST",
+        ]
+    )
+
+
+def _unawarded(draw, results):
+    if not draw.seed_is_public:
+        return 0
+    holding = sum(1 for row in results if row["status"] in HOLDING)
+    return max(draw.winners - holding, 0)
+
+
+def entries_file(slug):
+    """(draw, the exact bytes of its entries file), or None before entries close."""
+    snapshot = (
+        DrawSnapshot.objects.select_related("draw")
+        .filter(draw__slug=slug)
+        .exclude(draw__state__in=(DrawState.DRAFT, DrawState.SCHEDULED))
+        .first()
+    )
+    if snapshot is None:
+        return None
+    return snapshot.draw, bytes(snapshot.entries), snapshot.digest
+
+
+def draw_entries_for(participant):
+    """Per draw of the programme whose entries closed: the participant's tickets, or None."""
+    mine = DrawEntry.objects.filter(draw=OuterRef("pk"), participant=participant)
+    return list(
+        Draw.objects.filter(programme_id=participant.programme_id)
+        .exclude(state__in=(DrawState.DRAFT, DrawState.SCHEDULED))
+        .annotate(my_tickets=Subquery(mine.values("tickets")[:1]))
+        .order_by("-entries_closed_at")
+        .values("slug", "title", "state", "entries_closed_at", "my_tickets")
+    )
+
+
+def draw_summary(draw):
+    """The counts staff see on a draw's admin page."""
+    snapshot = DrawSnapshot.objects.defer("entries").filter(draw=draw).first()
+    counts = draw.results.aggregate(
+        notified=Count("pk", filter=Q(status=ResultStatus.NOTIFIED)),
+        claimed=Count("pk", filter=Q(status__in=(ResultStatus.CLAIMED, ResultStatus.SHIPPED))),
+        shipped=Count("pk", filter=Q(status=ResultStatus.SHIPPED)),
+        holding=Count("pk", filter=Q(status__in=HOLDING)),
+        waiting=Count("pk", filter=Q(status=ResultStatus.WAITING)),
+    )
+    drawn = draw.state in (DrawState.DRAWN, DrawState.FINISHED)
+    return {
+        "entrants": snapshot.entrant_count if snapshot else None,
+        "tickets": snapshot.ticket_count if snapshot else None,
+        "digest": snapshot.digest if snapshot else "",
+        **counts,
+        "unawarded": max(draw.winners - counts["holding"], 0) if drawn else None,
+    }
+
+
+FULFILMENT_COLUMNS = [
+    "rank",
+    "entrant",
+    "status",
+    "prize",
+    "size_system",
+    "shoe_size",
+    "full_name",
+    "address_line1",
+    "address_line2",
+    "city",
+    "region",
+    "postal_code",
+    "country",
+    "phone",
+    "email",
+    "claimed_at",
+    "tracking",
+]
+
+
+def fulfilment_rows(draw):
+    """Claimed and shipped prizes with their shipping details, for the fulfilment CSV."""
+    results = (
+        draw.results.filter(status__in=(ResultStatus.CLAIMED, ResultStatus.SHIPPED))
+        .select_related("claim", "participant__user")
+        .order_by("rank")
+    )
+    for result in results:
+        claim = result.claim
+        yield [
+            result.rank,
+            str(result.entrant),
+            result.status,
+            draw.prize.name,
+            claim.size_system,
+            "" if claim.shoe_size is None else f"{claim.shoe_size:g}",
+            claim.full_name,
+            claim.address_line1,
+            claim.address_line2,
+            claim.city,
+            claim.region,
+            claim.postal_code,
+            claim.country.code,
+            claim.phone,
+            result.participant.user.email if result.participant else "",
+            claim.submitted_at.isoformat(),
+            result.tracking,
+        ]
