@@ -175,25 +175,6 @@ class DrawSnapshot(models.Model):
         return f"{self.draw} – {self.digest[:12]}"
 
 
-class DrawEntry(models.Model):
-    """One line of a snapshot, kept as a row so a participant learns whether they entered."""
-
-    pk = models.CompositePrimaryKey("draw", "participant")
-    draw = models.ForeignKey(Draw, on_delete=models.CASCADE, related_name="entries")
-    participant = models.ForeignKey(
-        Participant, on_delete=models.CASCADE, related_name="draw_entries"
-    )
-    tickets = models.PositiveIntegerField(_("tickets"))
-
-    class Meta:
-        verbose_name = _("draw entry")
-        verbose_name_plural = _("draw entries")
-        indexes = [models.Index(fields=["participant"], name="draw_entry_participant")]
-
-    def __str__(self):
-        return f"{self.draw_id}:{self.participant_id}"
-
-
 class Role(models.TextChoices):
     WINNER = "winner", _("Winner")
     ALTERNATE = "alternate", _("Alternate")

@@ -11,8 +11,9 @@ import secrets
 import uuid
 from datetime import timedelta
 
-from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Sum
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -29,7 +30,6 @@ from .models import (
     HOLDING,
     Claim,
     Draw,
-    DrawEntry,
     DrawEvent,
     DrawResult,
     DrawSnapshot,
@@ -37,6 +37,7 @@ from .models import (
     ResultStatus,
     Role,
 )
+from .queries import canonical_uuid, store_binary
 
 REMINDER_BEFORE = timedelta(days=2)
 SNAPSHOT_CHUNK = 50_000
@@ -126,72 +127,70 @@ def counted_levels(draw):
     return Level.objects.filter(programme_id=draw.programme_id)
 
 
-def eligible_tickets(draw):
-    """Per eligible participant, the tickets ``draw`` gives them: one aggregate query.
+def eligible_entries(draw):
+    """(entrant, tickets) of every eligible participant of ``draw``: one streamed query.
 
-    Completions exist only for counted activity (runs held for review or rejected never
-    complete a level), so summing them is summing what counts.
+    Set-based: a single scan of the programme's participants. For an any-level draw the
+    tickets are ``Participant.tickets``, the sum of their level completions that
+    programme.services keeps in the same transaction as each completion (completions
+    come only from counted activity: runs held for review or rejected never complete a
+    level). A draw for one level reads that level's completions instead.
     """
-    completions = LevelCompletion.objects.filter(
-        level__in=counted_levels(draw).values("pk"),
-        participant__programme_id=draw.programme_id,
-        participant__user__is_staff=False,
-        participant__user__is_superuser=False,
-        participant__user__is_active=True,
-        participant__confirmed_age_at__isnull=False,
-        participant__confirmed_residence_at__isnull=False,
-        participant__consented_rules_at__isnull=False,
+    barred_users = get_user_model().objects.filter(
+        Q(is_staff=True) | Q(is_superuser=True) | Q(is_active=False)
     )
+    participants = Participant.objects.filter(
+        programme_id=draw.programme_id,
+        confirmed_age_at__isnull=False,
+        confirmed_residence_at__isnull=False,
+        consented_rules_at__isnull=False,
+    ).exclude(user__in=barred_users.values("pk"))
     if draw.eligible_countries:
-        completions = completions.filter(
-            participant__country__in=[country.code for country in draw.eligible_countries]
+        participants = participants.filter(
+            country__in=[country.code for country in draw.eligible_countries]
         )
     if draw.one_prize_per_person:
-        completions = completions.exclude(
+        participants = participants.exclude(
             Exists(
                 DrawResult.objects.filter(
-                    participant_id=OuterRef("participant_id"),
+                    participant_id=OuterRef("pk"),
                     draw__programme_id=draw.programme_id,
                     status__in=HOLDING,
                 ).exclude(draw_id=draw.pk)
             )
         )
-    return completions.values("participant_id").annotate(tickets=Sum("tickets")).order_by()
+    if draw.level_id:
+        rows = LevelCompletion.objects.filter(
+            level_id=draw.level_id, participant__in=participants.values("pk")
+        ).values_list(canonical_uuid("participant__draw_id"), "tickets")
+    else:
+        rows = participants.filter(tickets__gt=0).values_list(canonical_uuid("draw_id"), "tickets")
+    return rows.order_by().iterator(chunk_size=SNAPSHOT_CHUNK)
 
 
 def _snapshot_take(*, draw, now):
-    """Write the draw's entries set-based, then stream them into the canonical file.
+    """Stream the eligible entries into the canonical file; store it with its digest."""
+    entrants = tickets = 0
 
-    One INSERT … SELECT stores every entrant's tickets (so each participant can later see
-    whether they entered); one streamed query turns them into the entries file.
-    """
-    source_sql, params = (
-        eligible_tickets(draw).values_list("participant_id", "tickets").query.sql_with_params()
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {DrawEntry._meta.db_table} (draw_id, participant_id, tickets) "  # noqa: S608 - table name from model metadata, values are parameters
-            f"SELECT %s, source.* FROM ({source_sql}) source",
-            [draw.pk, *params],
-        )
-    rows = (
-        DrawEntry.objects.filter(draw=draw)
-        .order_by()
-        .values_list("participant__draw_id", "tickets")
-        .iterator(chunk_size=SNAPSHOT_CHUNK)
-    )
-    data = canonical_entries(rows)
-    totals = DrawEntry.objects.filter(draw=draw).aggregate(
-        entrants=Count("participant_id"), tickets=Sum("tickets")
-    )
-    return DrawSnapshot.objects.create(
+    def counted(rows):
+        nonlocal entrants, tickets
+        for row in rows:
+            entrants += 1
+            tickets += row[1]
+            yield row
+
+    data = canonical_entries(counted(eligible_entries(draw)))
+    snapshot = DrawSnapshot.objects.create(
         draw=draw,
-        entries=data,
+        entries=b"",
         digest=entries_digest(data),
-        entrant_count=totals["entrants"] or 0,
-        ticket_count=totals["tickets"] or 0,
+        entrant_count=entrants,
+        ticket_count=tickets,
         created_at=now,
     )
+    store_binary(snapshot, "entries", data)
+    snapshot.entries = data
+    return snapshot
 
 
 def draw_close_entries(*, draw, actor, now=None):
@@ -286,18 +285,19 @@ def draw_run(*, draw_id, now=None):
             alternates=draw.alternates,
         )
         del data
-        participant_ids = dict(
-            Participant.objects.filter(draw_id__in=[entrant for _, entrant, _ in ranked])
-            .values_list("draw_id", "pk")
-            .iterator()
-        )
+        participants = {
+            participant.draw_id: participant
+            for participant in Participant.objects.filter(
+                draw_id__in=[entrant for _, entrant, _ in ranked]
+            ).only("pk", "draw_id", "time_zone")
+        }
         deadline = now + timedelta(days=draw.claim_window_days)
         results = DrawResult.objects.bulk_create(
             DrawResult(
                 draw=draw,
                 rank=rank,
                 entrant=entrant,
-                participant_id=participant_ids.get(_as_uuid(entrant)),
+                participant=participants.get(_as_uuid(entrant)),
                 role=role,
                 status=ResultStatus.NOTIFIED if role == Role.WINNER else ResultStatus.WAITING,
                 awarded_at=now if role == Role.WINNER else None,
@@ -317,7 +317,12 @@ def draw_run(*, draw_id, now=None):
             note=_("%(winners)s winners, %(alternates)s alternates")
             % {"winners": len(winners), "alternates": len(results) - len(winners)},
         )
-        notice_ids = []
+        notices = Notice.objects.bulk_create(
+            _award_notice(result=result, draw=draw, participant=result.participant, now=now)
+            for result in winners
+            if result.participant_id
+        )
+        notice_ids = [notice.pk for notice in notices]
         for result in winners:
             if result.participant_id is None:
                 # The entrant deleted their account after entries closed.
@@ -329,8 +334,6 @@ def draw_run(*, draw_id, now=None):
                     now=now,
                     draw=draw,
                 )
-            else:
-                notice_ids.append(_award_notice(result=result, draw=draw, now=now).pk)
         _finish_if_done(draw=draw, now=now)
     return notice_ids
 
@@ -349,9 +352,9 @@ def email_batches(notice_ids):
 # Winners, alternates and forfeits --------------------------------------------------------
 
 
-def _award_notice(*, result, draw, now):
-    participant = result.participant or Participant.objects.get(pk=result.participant_id)
-    return Notice.objects.create(
+def _award_notice(*, result, draw, participant, now):
+    """The in-app notice of a prize won (unsaved); its email goes out after commit."""
+    return Notice(
         participant_id=result.participant_id,
         key=f"draw-won:{result.pk}",
         title=_("You won: %(prize)s!") % {"prize": draw.prize.name},
@@ -432,7 +435,10 @@ def _promote_next(*, draw, replaced, now, actor=None):
         note=_("Rank %(rank)s takes the prize of rank %(replaced)s.")
         % {"rank": candidate.rank, "replaced": replaced.rank},
     )
-    notice_ids.append(_award_notice(result=candidate, draw=draw, now=now).pk)
+    participant = Participant.objects.only("pk", "time_zone").get(pk=candidate.participant_id)
+    notice = _award_notice(result=candidate, draw=draw, participant=participant, now=now)
+    notice.save()
+    notice_ids.append(notice.pk)
     return notice_ids
 
 

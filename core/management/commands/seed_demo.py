@@ -5,10 +5,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import demo
+from rewards.demo import ensure_prizes
 
 
 class Command(BaseCommand):
-    help = "Create (or refresh) a demo programme whose week 1 is open today, and a staff login."
+    help = (
+        "Create (or refresh) a demo programme whose week 1 is open today, its prizes and "
+        "draft draws, and a staff login."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--staff-email", default=demo.STAFF_EMAIL)
@@ -18,6 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, staff_email, staff_password, **options):
         now = timezone.now()
         programme = demo.ensure_programme(now=now)
+        ensure_prizes(programme=programme)
         User = get_user_model()
         staff, _ = User.objects.get_or_create(
             email=staff_email,
