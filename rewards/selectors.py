@@ -14,6 +14,7 @@ from .models import (
     ResultStatus,
 )
 from .queries import BytesPosition
+from .sizes import format_size
 
 # What the public page says about each ranked entrant: never a reason or a name.
 PUBLIC_STATUS = {
@@ -195,7 +196,7 @@ def fulfilment_rows(draw):
             result.status,
             draw.prize.name,
             claim.size_system,
-            "" if claim.shoe_size is None else f"{claim.shoe_size:g}",
+            format_size(claim.shoe_size),
             claim.full_name,
             claim.address_line1,
             claim.address_line2,

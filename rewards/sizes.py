@@ -32,3 +32,10 @@ def shoe_size_problem(system, size):
             "high": f"{high:g}",
         }
     return None
+
+
+def format_size(size):
+    """42 rather than 42.0, 9.5 as 9.5."""
+    if size is None:
+        return ""
+    return str(size.to_integral_value()) if size == size.to_integral_value() else str(size)
