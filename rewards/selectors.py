@@ -11,6 +11,7 @@ from .models import (
     DrawResult,
     DrawSnapshot,
     DrawState,
+    Prize,
     ResultStatus,
 )
 from .queries import BytesPosition
@@ -25,6 +26,19 @@ PUBLIC_STATUS = {
     ResultStatus.FORFEITED: _("passed on: not claimed in time"),
     ResultStatus.DISQUALIFIED: _("passed on"),
 }
+
+
+def public_prizes(programme):
+    """Every prize of ``programme`` and every draw anyone can verify (not drafts): 2 queries."""
+    return {
+        "prizes": list(Prize.objects.filter(programme=programme).order_by("-quantity", "name")),
+        "draws": list(
+            Draw.objects.filter(programme=programme)
+            .exclude(state=DrawState.DRAFT)
+            .order_by("-scheduled_at")
+            .values("slug", "title", "state")
+        ),
+    }
 
 
 def prizes_for(participant):

@@ -8,6 +8,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from rewards import services
 from rewards.models import Claim, DrawResult, ResultStatus
 from rewards.selectors import entries_file
 from tests.factories import ParticipantFactory
@@ -171,8 +172,6 @@ def test_a_draft_draw_is_not_public(programme):
 def test_the_public_page_publishes_each_thing_when_its_time_comes(
     programme, participant, staff_user
 ):
-    from rewards import services
-
     complete(participant, 3)
     draw = DrawFactory(prize__programme=programme, winners=1, alternates=0)
     url = f"/draws/{draw.slug}/"
@@ -225,8 +224,6 @@ def test_the_public_page_reads_a_constant_number_of_queries(programme, staff_use
 def test_the_profile_says_per_draw_whether_you_were_in_the_entries_file(
     programme, participant, other_participant, staff_user
 ):
-    from rewards import services
-
     client = client_of(participant)
     assert "No draw has closed its entries yet" in client.get("/profile/").content.decode()
     complete(participant, 1)
@@ -248,8 +245,6 @@ def test_the_profile_says_per_draw_whether_you_were_in_the_entries_file(
 
 
 def test_the_profile_reads_a_constant_number_of_queries(programme, participant, staff_user):
-    from rewards import services
-
     client = client_of(participant)
 
     def add_closed_draw():
@@ -262,3 +257,13 @@ def test_the_profile_reads_a_constant_number_of_queries(programme, participant, 
     for _ in range(3):
         add_closed_draw()
     assert count_queries(client, "/profile/") == few
+
+
+def test_the_landing_page_shows_the_prizes_and_links_every_public_draw(programme, staff_user):
+    draft = DrawFactory(prize__programme=programme, title="Secret plans")
+    public = DrawFactory(prize=draft.prize, title="Open shoe draw", winners=1)
+    services.draw_schedule(draw=public, actor=staff_user)
+    page = Client().get("/").content.decode()
+    assert "300 × Trail shoes" in page
+    assert f'href="/draws/{public.slug}/"' in page
+    assert "Secret plans" not in page
