@@ -337,7 +337,7 @@ class DrawAdmin(admin.ModelAdmin):
 
     def run_state_view(self, request, pk):
         draw = self._draw(request, pk)
-        state = run_state(draw)
+        state = selectors.draw_run_state(draw)
         if request.GET.get("format") == "json":
             return JsonResponse(state)
         context = {
@@ -373,17 +373,6 @@ class DrawAdmin(admin.ModelAdmin):
             raise PermissionDenied
         return result
 
-    def _result_form(self, request, result, form, *, title, explanation, button, danger=False):
-        return self._confirm(
-            request,
-            result.draw,
-            title=title,
-            explanation=explanation,
-            button=button,
-            form=form,
-            danger=danger,
-        )
-
     def disqualify_view(self, request, pk):
         result = self._result(request, pk)
         form = DisqualifyForm(request.POST or None)
@@ -399,10 +388,10 @@ class DrawAdmin(admin.ModelAdmin):
                     request, _("Rank %(rank)s is disqualified.") % {"rank": result.rank}
                 )
                 return redirect(self._change_url(result.draw))
-        return self._result_form(
+        return self._confirm(
             request,
-            result,
-            form,
+            result.draw,
+            form=form,
             title=_("Disqualify rank %(rank)s of “%(title)s”?")
             % {"rank": result.rank, "title": result.draw.title},
             explanation=[
@@ -430,45 +419,15 @@ class DrawAdmin(admin.ModelAdmin):
             else:
                 messages.success(request, _("Rank %(rank)s is shipped.") % {"rank": result.rank})
                 return redirect(self._change_url(result.draw))
-        return self._result_form(
+        return self._confirm(
             request,
-            result,
-            form,
+            result.draw,
+            form=form,
             title=_("Mark rank %(rank)s of “%(title)s” shipped?")
             % {"rank": result.rank, "title": result.draw.title},
             explanation=[_("The winner sees the tracking note on their prizes page.")],
             button=_("Mark shipped"),
         )
-
-
-def run_state(draw):
-    """What the run page shows: the draw's state (the truth) and its task's, as plain data."""
-    from celery.result import AsyncResult
-
-    task_state = ""
-    if draw.run_task_id:
-        try:
-            task_state = AsyncResult(draw.run_task_id).state
-        except Exception:  # the result backend is not answering; the draw's state still is
-            task_state = "UNKNOWN"
-    done = draw.state in (DrawState.DRAWN, DrawState.FINISHED)
-    failed = not done and task_state == "FAILURE"
-    if done:
-        message = _("Drawn. The seed and the result are published.")
-    elif failed:
-        message = _("The task failed; nothing was drawn. Run it again when the cause is fixed.")
-    elif draw.run_requested_at is None:
-        message = _("The run has not been asked for yet.")
-    else:
-        message = _("Waiting for a worker to draw… this page updates by itself.")
-    return {
-        "state": draw.state,
-        "state_label": str(DrawState(draw.state).label),
-        "task_state": task_state,
-        "done": done,
-        "failed": failed,
-        "message": str(message),
-    }
 
 
 def spreadsheet_safe(value):

@@ -2,8 +2,10 @@
 
 import shlex
 
+from celery.result import AsyncResult
 from django.db.models import Count, Q
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import (
     HOLDING,
@@ -19,12 +21,12 @@ from .sizes import format_size
 
 # What the public page says about each ranked entrant: never a reason or a name.
 PUBLIC_STATUS = {
-    ResultStatus.WAITING: _("not needed"),
-    ResultStatus.NOTIFIED: _("prize awarded, claim pending"),
-    ResultStatus.CLAIMED: _("prize claimed"),
-    ResultStatus.SHIPPED: _("prize claimed"),
-    ResultStatus.FORFEITED: _("passed on: not claimed in time"),
-    ResultStatus.DISQUALIFIED: _("passed on"),
+    ResultStatus.WAITING: gettext_lazy("not needed"),
+    ResultStatus.NOTIFIED: gettext_lazy("prize awarded, claim pending"),
+    ResultStatus.CLAIMED: gettext_lazy("prize claimed"),
+    ResultStatus.SHIPPED: gettext_lazy("prize claimed"),
+    ResultStatus.FORFEITED: gettext_lazy("passed on: not claimed in time"),
+    ResultStatus.DISQUALIFIED: gettext_lazy("passed on"),
 }
 
 
@@ -152,6 +154,34 @@ def draw_entries_for(participant):
         .order_by("-created_at")
         .values("draw__slug", "draw__title", "created_at", "position")
     )
+
+
+def draw_run_state(draw):
+    """What the run page shows: the draw's state (the truth) and its task's, as plain data."""
+    task_state = ""
+    if draw.run_task_id:
+        try:
+            task_state = AsyncResult(draw.run_task_id).state
+        except Exception:  # the result backend is not answering; the draw's state still is
+            task_state = "UNKNOWN"
+    done = draw.state in (DrawState.DRAWN, DrawState.FINISHED)
+    failed = not done and task_state == "FAILURE"
+    if done:
+        message = _("Drawn. The seed and the result are published.")
+    elif failed:
+        message = _("The task failed; nothing was drawn. Run it again when the cause is fixed.")
+    elif draw.run_requested_at is None:
+        message = _("The run has not been asked for yet.")
+    else:
+        message = _("Waiting for a worker to draw… this page updates by itself.")
+    return {
+        "state": draw.state,
+        "state_label": str(DrawState(draw.state).label),
+        "task_state": task_state,
+        "done": done,
+        "failed": failed,
+        "message": str(message),
+    }
 
 
 def draw_summary(draw):

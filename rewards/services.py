@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
 from programme.models import Level, LevelCompletion, Notice, Participant
 from programme.services import EMAIL_BATCH_SIZE
@@ -97,6 +98,7 @@ def draw_configuration_problems(draw):
 # Schedule: the seed is drawn and committed to ----------------------------------------
 
 
+@sensitive_variables("seed")  # never in an error report
 def draw_schedule(*, draw, actor, now=None):
     """Draft → scheduled: a fresh CSPRNG seed is stored and its commitment published."""
     now = now or timezone.now()
@@ -297,7 +299,7 @@ def draw_run(*, draw_id, now=None):
                 draw=draw,
                 rank=rank,
                 entrant=entrant,
-                participant=participants.get(_as_uuid(entrant)),
+                participant=participants.get(uuid.UUID(entrant)),
                 role=role,
                 status=ResultStatus.NOTIFIED if role == Role.WINNER else ResultStatus.WAITING,
                 awarded_at=now if role == Role.WINNER else None,
@@ -336,10 +338,6 @@ def draw_run(*, draw_id, now=None):
                 )
         _finish_if_done(draw=draw, now=now)
     return notice_ids
-
-
-def _as_uuid(entrant):
-    return uuid.UUID(entrant)
 
 
 def email_batches(notice_ids):
@@ -398,26 +396,21 @@ def _promote_next(*, draw, replaced, now, actor=None):
             _event(draw=draw, action=Action.UNAWARDED, result=replaced, actor=actor, now=now)
             return notice_ids
         if candidate.participant_id is None:
+            status, action = ResultStatus.FORFEITED, Action.FORFEITED
             reason = _("The account no longer exists.")
         elif draw.one_prize_per_person and _holds_other_prize(
             participant_id=candidate.participant_id, draw=draw
         ):
+            status, action = ResultStatus.DISQUALIFIED, Action.DISQUALIFIED
             reason = _("Already holds a prize from another draw of this programme.")
         else:
             break
         # Passed over, in rank order and with the reason on record: still verifiable.
-        candidate.status = ResultStatus.DISQUALIFIED
+        candidate.status = status
         candidate.reason = reason
         candidate.status_changed_at = now
         candidate.save(update_fields=["status", "reason", "status_changed_at"])
-        _event(
-            draw=draw,
-            action=Action.DISQUALIFIED,
-            result=candidate,
-            actor=actor,
-            now=now,
-            note=reason,
-        )
+        _event(draw=draw, action=action, result=candidate, actor=actor, now=now, note=reason)
     candidate.status = ResultStatus.NOTIFIED
     candidate.awarded_at = now
     candidate.claim_deadline = now + timedelta(days=draw.claim_window_days)
@@ -607,10 +600,11 @@ def claim_submit(
             raise RewardsError(
                 _("This prize can only be shipped to an eligible country."), field="country"
             )
-        for field, message in addresses.address_problems(
+        problems = addresses.address_problems(
             country=str(country), region=region, postal_code=postal_code
-        ):
-            raise RewardsError(message, field=field)
+        )
+        if problems:
+            raise RewardsError(problems[0][1], field=problems[0][0])
         claim = Claim.objects.create(
             result=result,
             size_system=size_system,

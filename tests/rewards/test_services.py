@@ -456,6 +456,17 @@ def test_claims_need_a_valid_size_and_the_address_the_country_needs(
     assert error.value.field == field
 
 
+def test_prizes_ship_only_to_the_draws_eligible_countries(drawn_draw):
+    Draw.objects.filter(pk=drawn_draw.pk).update(eligible_countries="GB,IE")
+    winner = rank(drawn_draw, 1)
+    french = {**ADDRESS, "country": "FR", "postal_code": "75001"}
+    with pytest.raises(RewardsError, match="eligible country") as error:
+        services.claim_submit(result=winner, participant=winner.participant, now=NOW, **french)
+    assert error.value.field == "country"
+    claim = services.claim_submit(result=winner, participant=winner.participant, now=NOW, **ADDRESS)
+    assert claim.country.code == "GB"
+
+
 def test_claims_close_at_the_deadline_and_only_the_winner_may_claim(drawn_draw):
     winner, other = rank(drawn_draw, 1), rank(drawn_draw, 2)
     with pytest.raises(RewardsError, match="not yours"):
