@@ -18,6 +18,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from kombu.exceptions import OperationalError
 
 from . import selectors, services, tasks
 from .errors import RewardsError
@@ -313,7 +314,13 @@ class DrawAdmin(admin.ModelAdmin):
             except RewardsError as error:
                 messages.error(request, error.message)
                 return redirect(self._change_url(draw))
-            tasks.run_draw.apply_async_on_commit((draw.pk,), task_id=draw.run_task_id)
+            try:
+                tasks.run_draw.apply_async_on_commit((draw.pk,), task_id=draw.run_task_id)
+            except OperationalError:
+                messages.error(
+                    request,
+                    _("The task queue is not answering, so nothing was drawn. Try again shortly."),
+                )
             return redirect("admin:rewards_draw_run_state", draw.pk)
         explanation = [
             _(

@@ -277,3 +277,23 @@ def test_staff_without_change_permission_cannot_take_a_step(programme):
 )
 def test_csv_cells_never_start_a_formula(value, safe):
     assert spreadsheet_safe(value) == safe
+
+
+@pytest.mark.django_db(transaction=True)  # no outer transaction: sent at once, as live
+def test_a_run_request_while_the_broker_is_down_says_so(
+    admin_client, programme, entrants, monkeypatch
+):
+    from kombu.exceptions import OperationalError
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Connection refused")
+
+    monkeypatch.setattr(tasks.run_draw, "apply_async", broker_down)
+    draw = DrawFactory(prize__programme=programme)
+    services.draw_schedule(draw=draw, actor=None)
+    services.draw_close_entries(draw=draw, actor=None)
+    response = admin_client.post(url("run", draw), {"public_entropy": "x"}, follow=True)
+    assert response.status_code == 200
+    assert "The task queue is not answering" in response.content.decode()
+    draw.refresh_from_db()
+    assert draw.state == DrawState.ENTRIES_CLOSED and draw.run_requested_at is not None
