@@ -164,9 +164,15 @@ class DrawAdmin(admin.ModelAdmin):
         url = reverse("rewards:draw", args=[draw.slug])
         return format_html('<a href="{}">{}</a>', url, url)
 
+    def _summary(self, draw):
+        """Counts for the change page, read once per page (two fields show them)."""
+        if not hasattr(draw, "_rewards_summary"):
+            draw._rewards_summary = selectors.draw_summary(draw)
+        return draw._rewards_summary
+
     @admin.display(description=gettext_lazy("entries"))
     def entries(self, draw):
-        summary = selectors.draw_summary(draw)
+        summary = self._summary(draw)
         if summary["entrants"] is None:
             return _("Taken when entries close.")
         return _("%(entrants)s entrants, %(tickets)s tickets; digest %(digest)s") % summary
@@ -179,7 +185,7 @@ class DrawAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("counts"))
     def prize_counts(self, draw):
-        summary = selectors.draw_summary(draw)
+        summary = self._summary(draw)
         if summary["unawarded"] is None:
             return _("%(winners)s winners and %(alternates)s alternates will be drawn.") % {
                 "winners": draw.winners,
