@@ -149,6 +149,11 @@ def level_unlock_email_batches(*, level):
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+    return email_batches(notice_ids)
+
+
+def email_batches(notice_ids):
+    """``notice_ids`` in lists of at most EMAIL_BATCH_SIZE: one email task each."""
     return [
         notice_ids[start : start + EMAIL_BATCH_SIZE]
         for start in range(0, len(notice_ids), EMAIL_BATCH_SIZE)

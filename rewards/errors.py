@@ -1,7 +1,5 @@
-class RewardsError(Exception):
-    """A rule of the draws or prizes refused an action; ``message`` is for the person."""
+from programme.errors import ProgrammeError
 
-    def __init__(self, message, *, field=None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+
+class RewardsError(ProgrammeError):
+    """A rule of the draws or prizes refused an action; ``message`` is for the person."""

@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
 from programme.models import Level, LevelCompletion, Notice, Participant
-from programme.services import EMAIL_BATCH_SIZE
 
 from . import addresses, sizes
 from .draw_core import SEED_BYTES, canonical_entries, commitment_for, draw_result, entries_digest
@@ -338,13 +337,6 @@ def draw_run(*, draw_id, now=None):
                 )
         _finish_if_done(draw=draw, now=now)
     return notice_ids
-
-
-def email_batches(notice_ids):
-    return [
-        notice_ids[start : start + EMAIL_BATCH_SIZE]
-        for start in range(0, len(notice_ids), EMAIL_BATCH_SIZE)
-    ]
 
 
 # Winners, alternates and forfeits --------------------------------------------------------

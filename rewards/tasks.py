@@ -3,13 +3,14 @@
 from celery import shared_task
 from django.utils import timezone
 
+from programme.services import email_batches
 from programme.tasks import send_notice_emails
 
 from . import services
 
 
 def _email(notice_ids, *, essential):
-    for batch in services.email_batches(notice_ids):
+    for batch in email_batches(notice_ids):
         send_notice_emails.delay_on_commit(batch, essential=essential)
 
 
