@@ -162,25 +162,32 @@ def level_unlock_email_batches(*, level):
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+    return email_batches(notice_ids)
+
+
+def email_batches(notice_ids):
+    """``notice_ids`` in lists of at most EMAIL_BATCH_SIZE: one email task each."""
     return [
         notice_ids[start : start + EMAIL_BATCH_SIZE]
         for start in range(0, len(notice_ids), EMAIL_BATCH_SIZE)
     ]
 
 
-def notice_emails_send(*, notice_ids, now=None):
+def notice_emails_send(*, notice_ids, now=None, essential=False):
     """Email each notice at most once: claim it with a conditional update, then send.
 
     A worker that dies mid-batch leaves the claimed ones claimed, so a retry sends only
-    the rest; nobody gets the same email twice. Returns how many were sent.
+    the rest; nobody gets the same email twice. Returns how many were sent. ``essential``
+    notices (a prize won) go out even to those who turned reminder emails off.
     """
     from .emails import notice_email
 
     now = now or timezone.now()
     sent = 0
-    notices = Notice.objects.filter(
-        pk__in=notice_ids, emailed_at__isnull=True, participant__reminder_emails=True
-    ).select_related("participant__user", "participant__programme")
+    notices = Notice.objects.filter(pk__in=notice_ids, emailed_at__isnull=True)
+    if not essential:
+        notices = notices.filter(participant__reminder_emails=True)
+    notices = notices.select_related("participant__user", "participant__programme")
     with mailers.default as mailer:
         for notice in notices:
             if not Notice.objects.filter(pk=notice.pk, emailed_at__isnull=True).update(

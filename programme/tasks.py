@@ -17,9 +17,9 @@ def unlock_due_levels():
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=600, max_retries=5)
-def send_notice_emails(notice_ids):
+def send_notice_emails(notice_ids, essential=False):
     """One batch of at most 500 emails; OSError (SMTP unreachable) is worth a retry."""
-    return services.notice_emails_send(notice_ids=notice_ids)
+    return services.notice_emails_send(notice_ids=notice_ids, essential=essential)
 
 
 # Parsing a 20 MB file takes a few seconds (a 50,000-point GPX: under one); a minute means

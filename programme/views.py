@@ -13,6 +13,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from rewards.selectors import draw_entries_for
+
 from . import selectors, services
 from .access import participant_required
 from .emails import participant_from_unsubscribe_token
@@ -265,7 +267,11 @@ def profile(request, participant):
         services.participant_update(participant=participant, **form.cleaned_data)
         messages.success(request, _("Your settings are saved."))
         return redirect("programme:profile")
-    return render(request, "programme/profile.html", {"form": form, "participant": participant})
+    return render(
+        request,
+        "programme/profile.html",
+        {"form": form, "participant": participant, "draw_entries": draw_entries_for(participant)},
+    )
 
 
 def unsubscribe(request, token):

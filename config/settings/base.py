@@ -275,6 +275,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "programme.tasks.delete_expired_activity_files",
         "schedule": crontab(hour=3, minute=30),
     },
+    "forfeit-expired-claims": {
+        "task": "rewards.tasks.forfeit_expired_claims",
+        "schedule": crontab(hour=0, minute=15),
+    },
+    "send-claim-reminders": {
+        "task": "rewards.tasks.send_claim_reminders",
+        "schedule": crontab(hour=9, minute=0),
+    },
 }
 
 # Logging: everything to stdout, one line per record --------------------------

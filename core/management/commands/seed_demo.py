@@ -6,10 +6,14 @@ from django.utils import timezone
 
 from core import demo
 from exercises.demo import demo_routines_ensure
+from rewards.demo import ensure_prizes
 
 
 class Command(BaseCommand):
-    help = "Create (or refresh) a demo programme whose week 1 is open today, and a staff login."
+    help = (
+        "Create (or refresh) a demo programme whose week 1 is open today, its prizes and "
+        "draft draws, and a staff login."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--staff-email", default=demo.STAFF_EMAIL)
@@ -20,6 +24,7 @@ class Command(BaseCommand):
         now = timezone.now()
         programme = demo.ensure_programme(now=now)
         demo_routines_ensure(programme=programme)
+        ensure_prizes(programme=programme)
         User = get_user_model()
         staff, _ = User.objects.get_or_create(
             email=staff_email,

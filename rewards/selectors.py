@@ -1,0 +1,255 @@
+"""Reads for the prize and draw pages: plain data for templates, in a constant few queries."""
+
+import shlex
+
+from celery.result import AsyncResult
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import (
+    HOLDING,
+    Draw,
+    DrawResult,
+    DrawSnapshot,
+    DrawState,
+    Prize,
+    ResultStatus,
+)
+from .queries import BytesPosition
+from .sizes import format_size
+
+# What the public page says about each ranked entrant: never a reason or a name.
+PUBLIC_STATUS = {
+    ResultStatus.WAITING: gettext_lazy("not needed"),
+    ResultStatus.NOTIFIED: gettext_lazy("prize awarded, claim pending"),
+    ResultStatus.CLAIMED: gettext_lazy("prize claimed"),
+    ResultStatus.SHIPPED: gettext_lazy("prize claimed"),
+    ResultStatus.FORFEITED: gettext_lazy("passed on: not claimed in time"),
+    ResultStatus.DISQUALIFIED: gettext_lazy("passed on"),
+}
+
+
+def public_prizes(programme):
+    """Every prize of ``programme`` and every draw anyone can verify (not drafts): 2 queries."""
+    return {
+        "prizes": list(Prize.objects.filter(programme=programme).order_by("-quantity", "name")),
+        "draws": list(
+            Draw.objects.filter(programme=programme)
+            .exclude(state=DrawState.DRAFT)
+            .order_by("-scheduled_at")
+            .values("slug", "title", "state")
+        ),
+    }
+
+
+def prizes_for(participant):
+    """The participant's ranked places in every draw: prizes won and alternate places."""
+    return list(
+        DrawResult.objects.filter(participant=participant)
+        .select_related("draw__prize", "claim")
+        .order_by("-draw__drawn_at", "rank")
+    )
+
+
+def result_for(participant, result_id):
+    """One of the participant's own results, or None (another's is as good as absent)."""
+    return (
+        DrawResult.objects.filter(participant=participant, pk=result_id)
+        .select_related("draw__prize", "claim")
+        .first()
+    )
+
+
+def public_draw(slug):
+    """A draw's verification page: what prize-draw.md publishes at its current state.
+
+    None for an unknown slug or a draft (nothing of it is public yet). The seed appears
+    here only once the draw has run.
+    """
+    draw = (
+        Draw.objects.select_related("prize", "level")
+        .exclude(state=DrawState.DRAFT)
+        .filter(slug=slug)
+    )
+    draw = draw.first()
+    if draw is None:
+        return None
+    snapshot = None
+    if draw.entries_are_public:
+        snapshot = DrawSnapshot.objects.defer("entries").filter(draw=draw).first()
+    results = []
+    if draw.seed_is_public:
+        for row in draw.results.order_by("rank").values(
+            "rank", "entrant", "role", "status", "replaces__rank"
+        ):
+            row["public_status"] = PUBLIC_STATUS[row["status"]]
+            results.append(row)
+    seed_hex = bytes(draw.seed).hex() if draw.seed_is_public else None
+    return {
+        "draw": draw,
+        "snapshot": snapshot,
+        "seed_hex": seed_hex,
+        "verify_command": verify_command(draw, seed_hex, snapshot.digest if snapshot else None),
+        "entropy_is_public": draw.seed_is_public or draw.run_requested_at is not None,
+        "results": results,
+        "unawarded": _unawarded(draw, results),
+    }
+
+
+def verify_command(draw, seed_hex, digest):
+    """The verifier's command line for this draw (prize-draw.md), ready to paste."""
+    return shlex.join(
+        [
+            "python",
+            "-m",
+            "rewards.verify",
+            "entries.csv",
+            "--seed",
+            seed_hex or "SEED",
+            "--winners",
+            str(draw.winners),
+            "--alternates",
+            str(draw.alternates),
+            "--entropy",
+            draw.public_entropy if draw.run_requested_at else "ENTROPY",
+            "--commitment",
+            draw.commitment,
+            "--digest",
+            digest or "DIGEST",
+        ]
+    )
+
+
+def _unawarded(draw, results):
+    if not draw.seed_is_public:
+        return 0
+    holding = sum(1 for row in results if row["status"] in HOLDING)
+    return max(draw.winners - holding, 0)
+
+
+def entries_file(slug):
+    """(draw, the exact bytes of its entries file), or None before entries close."""
+    snapshot = (
+        DrawSnapshot.objects.select_related("draw")
+        .filter(draw__slug=slug)
+        .exclude(draw__state__in=(DrawState.DRAFT, DrawState.SCHEDULED))
+        .first()
+    )
+    if snapshot is None:
+        return None
+    return snapshot.draw, bytes(snapshot.entries), snapshot.digest
+
+
+def draw_entries_for(participant):
+    """Per draw of the programme whose entries closed: was the participant in the file?
+
+    Searches each published file for the participant's line, so the answer is the file's
+    own (about 60 ms per million entrants; no copy of the entries is kept elsewhere).
+    """
+    line_start = f"\n{participant.draw_id},".encode("ascii")
+    return list(
+        DrawSnapshot.objects.filter(draw__programme_id=participant.programme_id)
+        .annotate(position=BytesPosition("entries", line_start))
+        .order_by("-created_at")
+        .values("draw__slug", "draw__title", "created_at", "position")
+    )
+
+
+def draw_run_state(draw):
+    """What the run page shows: the draw's state (the truth) and its task's, as plain data."""
+    task_state = ""
+    if draw.run_task_id:
+        try:
+            task_state = AsyncResult(draw.run_task_id).state
+        except Exception:  # the result backend is not answering; the draw's state still is
+            task_state = "UNKNOWN"
+    done = draw.state in (DrawState.DRAWN, DrawState.FINISHED)
+    failed = not done and task_state == "FAILURE"
+    if done:
+        message = _("Drawn. The seed and the result are published.")
+    elif failed:
+        message = _("The task failed; nothing was drawn. Run it again when the cause is fixed.")
+    elif draw.run_requested_at is None:
+        message = _("The run has not been asked for yet.")
+    else:
+        message = _("Waiting for a worker to draw… this page updates by itself.")
+    return {
+        "state": draw.state,
+        "state_label": str(DrawState(draw.state).label),
+        "task_state": task_state,
+        "done": done,
+        "failed": failed,
+        "message": str(message),
+    }
+
+
+def draw_summary(draw):
+    """The counts staff see on a draw's admin page."""
+    snapshot = DrawSnapshot.objects.defer("entries").filter(draw=draw).first()
+    counts = draw.results.aggregate(
+        notified=Count("pk", filter=Q(status=ResultStatus.NOTIFIED)),
+        claimed=Count("pk", filter=Q(status__in=(ResultStatus.CLAIMED, ResultStatus.SHIPPED))),
+        shipped=Count("pk", filter=Q(status=ResultStatus.SHIPPED)),
+        holding=Count("pk", filter=Q(status__in=HOLDING)),
+        waiting=Count("pk", filter=Q(status=ResultStatus.WAITING)),
+    )
+    drawn = draw.state in (DrawState.DRAWN, DrawState.FINISHED)
+    return {
+        "entrants": snapshot.entrant_count if snapshot else None,
+        "tickets": snapshot.ticket_count if snapshot else None,
+        "digest": snapshot.digest if snapshot else "",
+        **counts,
+        "unawarded": max(draw.winners - counts["holding"], 0) if drawn else None,
+    }
+
+
+FULFILMENT_COLUMNS = [
+    "rank",
+    "entrant",
+    "status",
+    "prize",
+    "size_system",
+    "shoe_size",
+    "full_name",
+    "address_line1",
+    "address_line2",
+    "city",
+    "region",
+    "postal_code",
+    "country",
+    "phone",
+    "email",
+    "claimed_at",
+    "tracking",
+]
+
+
+def fulfilment_rows(draw):
+    """Claimed and shipped prizes with their shipping details, for the fulfilment CSV."""
+    results = (
+        draw.results.filter(status__in=(ResultStatus.CLAIMED, ResultStatus.SHIPPED))
+        .select_related("claim", "participant__user")
+        .order_by("rank")
+    )
+    for result in results:
+        claim = result.claim
+        yield [
+            result.rank,
+            str(result.entrant),
+            result.status,
+            draw.prize.name,
+            claim.size_system,
+            format_size(claim.shoe_size),
+            claim.full_name,
+            claim.address_line1,
+            claim.address_line2,
+            claim.city,
+            claim.region,
+            claim.postal_code,
+            claim.country.code,
+            claim.phone,
+            result.participant.user.email if result.participant else "",
+            claim.submitted_at.isoformat(),
+            result.tracking,
+        ]

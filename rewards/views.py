@@ -1,0 +1,74 @@
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from programme.access import participant_required
+
+from . import selectors, services
+from .errors import RewardsError
+from .forms import ClaimForm
+from .models import ResultStatus
+
+
+@participant_required
+def prizes(request, participant):
+    return render(
+        request,
+        "rewards/prizes.html",
+        {"participant": participant, "results": selectors.prizes_for(participant)},
+    )
+
+
+@participant_required
+def claim(request, participant, result_id):
+    result = selectors.result_for(participant, result_id)
+    if result is None:
+        raise Http404
+    context = {"participant": participant, "result": result, "draw": result.draw}
+    if hasattr(result, "claim"):
+        if request.method == "POST":  # submitted twice: land on the same page
+            return redirect("rewards:claim", result.pk)
+        return render(request, "rewards/claim_done.html", context)
+    now = timezone.now()
+    if result.status != ResultStatus.NOTIFIED or now > result.claim_deadline:
+        return render(request, "rewards/claim_closed.html", context)
+    form = ClaimForm(
+        request.POST or None,
+        needs_shoe_size=result.draw.prize.needs_shoe_size,
+        eligible_countries=result.draw.eligible_countries,
+        initial={"country": participant.country.code},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.claim_submit(
+                result=result, participant=participant, now=now, **form.cleaned_data
+            )
+        except RewardsError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Thank you! Your claim is in."))
+            return redirect("rewards:claim", result.pk)
+    return render(request, "rewards/claim.html", {**context, "form": form})
+
+
+@require_safe
+def draw_detail(request, slug):
+    context = selectors.public_draw(slug)
+    if context is None:
+        raise Http404
+    return render(request, "rewards/draw_detail.html", context)
+
+
+@require_safe
+def draw_entries(request, slug):
+    found = selectors.entries_file(slug)
+    if found is None:
+        raise Http404
+    draw, data, digest = found
+    response = HttpResponse(data, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{draw.slug}-entries.csv"'
+    response["ETag"] = f'"{digest}"'
+    return response

@@ -1,0 +1,299 @@
+"""The organisers' draw steps in the admin: confirmations, the secret seed, address permission."""
+
+import csv
+import io
+
+import pytest
+from django.contrib.admin.sites import site
+from django.contrib.auth.models import Permission
+from django.test import Client, RequestFactory
+
+from rewards import services, tasks
+from rewards.admin import DrawAdmin, spreadsheet_safe
+from rewards.models import Draw, DrawEvent, DrawResult, DrawState, ResultStatus
+from tests.factories import ParticipantFactory, StaffFactory
+from tests.rewards.factories import DrawFactory, PrizeFactory, complete, drawn
+
+pytestmark = pytest.mark.django_db
+
+ADDRESS = {
+    "full_name": "Alice Runner",
+    "address_line1": "=1 Secret Lane",
+    "city": "Leeds",
+    "country": "GB",
+    "postal_code": "LS1 4AP",
+    "phone": "+44 113 496 0000",
+    "size_system": "eu",
+    "shoe_size": "41",
+}
+
+
+@pytest.fixture
+def sent_tasks(monkeypatch):
+    """Run requests recorded instead of sent to a broker (the worker tests send them)."""
+    sent = []
+    monkeypatch.setattr(
+        tasks.run_draw, "apply_async", lambda args, **options: sent.append((args, options))
+    )
+    return sent
+
+
+@pytest.fixture
+def admin_client(superuser):
+    client = Client()
+    client.force_login(superuser)
+    return client
+
+
+def staff_with(*codenames):
+    staff = StaffFactory()
+    staff.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="rewards", codename__in=codenames)
+    )
+    client = Client()
+    client.force_login(staff)
+    return staff, client
+
+
+@pytest.fixture
+def entrants(programme):
+    participants = [ParticipantFactory(programme=programme) for _ in range(5)]
+    for number, participant in enumerate(participants, start=1):
+        complete(participant, number)
+    return participants
+
+
+def url(name, draw_or_result):
+    return f"/admin/rewards/draw/{draw_or_result.pk}/{name}/"
+
+
+def test_staff_schedule_close_and_run_a_draw_each_after_a_confirmation(
+    admin_client, programme, entrants, sent_tasks, django_capture_on_commit_callbacks
+):
+    draw = DrawFactory(prize__programme=programme, winners=2, alternates=1)
+    change = f"/admin/rewards/draw/{draw.pk}/change/"
+    assert "Schedule" in admin_client.get(change).content.decode()
+
+    page = admin_client.get(url("schedule", draw)).content.decode()
+    assert "Yes, schedule and publish the commitment" in page
+    draw.refresh_from_db()
+    assert draw.state == DrawState.DRAFT  # a GET changes nothing
+    assert admin_client.post(url("schedule", draw))["Location"] == change
+
+    assert "Yes, close entries" in admin_client.get(url("close", draw)).content.decode()
+    admin_client.post(url("close", draw))
+    draw.refresh_from_db()
+    assert draw.state == DrawState.ENTRIES_CLOSED
+    assert "5 entrants, 15 tickets" in admin_client.get(change).content.decode()
+
+    assert "Public entropy" in admin_client.get(url("run", draw)).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(url("run", draw), {"public_entropy": "drand 1234"})
+    assert response["Location"] == url("run-state", draw)
+    draw.refresh_from_db()
+    assert sent_tasks == [((draw.pk,), {"task_id": draw.run_task_id})]
+    state = admin_client.get(url("run-state", draw) + "?format=json").json()
+    assert (state["state"], state["done"]) == ("entries_closed", False)
+
+    tasks.run_draw.run(draw.pk)  # what the worker does with the task
+    state = admin_client.get(url("run-state", draw) + "?format=json").json()
+    assert (state["state"], state["done"]) == ("drawn", True)
+    page = admin_client.get(change).content.decode()
+    assert bytes(Draw.objects.get(pk=draw.pk).seed).hex() in page
+    assert "Awaiting claim: 2" in page
+    actions = list(DrawEvent.objects.filter(draw=draw).values_list("action", "actor__email"))
+    assert actions == [
+        ("scheduled", "root@example.org"),
+        ("entries_closed", "root@example.org"),
+        ("run_requested", "root@example.org"),
+        ("drawn", None),
+    ]
+
+
+def test_the_seed_is_nowhere_in_the_admin_before_the_draw_has_run(
+    admin_client, superuser, programme, entrants, sent_tasks
+):
+    draw = DrawFactory(prize__programme=programme)
+    services.draw_schedule(draw=draw, actor=None)
+    draw.refresh_from_db()
+    seed_hex = bytes(draw.seed).hex()
+    pages = [
+        "/admin/rewards/draw/",
+        f"/admin/rewards/draw/{draw.pk}/change/",
+        f"/admin/rewards/draw/{draw.pk}/history/",
+        url("close", draw),
+        f"/draws/{draw.slug}/",
+    ]
+    services.draw_close_entries(draw=draw, actor=None)
+    admin_client.post(url("run", draw), {"public_entropy": ""})
+    pages += [url("run", draw), url("run-state", draw), url("run-state", draw) + "?format=json"]
+    for page in pages:
+        response = admin_client.get(page)
+        assert response.status_code == 200, page
+        assert seed_hex not in response.content.decode(), page
+        assert seed_hex.upper() not in response.content.decode(), page
+    request = RequestFactory().get("/")
+    request.user = superuser
+    assert "seed" not in DrawAdmin(Draw, site).get_form(request, draw).base_fields
+    assert "seed" not in DrawAdmin(Draw, site).get_readonly_fields(request, draw)
+
+
+def test_settings_are_fixed_once_the_commitment_is_published(admin_client, programme):
+    draw = DrawFactory(prize__programme=programme, winners=3)
+    assert (
+        'name="winners"'
+        in admin_client.get(f"/admin/rewards/draw/{draw.pk}/change/").content.decode()
+    )
+    services.draw_schedule(draw=draw, actor=None)
+    page = admin_client.get(f"/admin/rewards/draw/{draw.pk}/change/").content.decode()
+    assert 'name="winners"' not in page
+    assert admin_client.get(f"/admin/rewards/draw/{draw.pk}/delete/").status_code == 403
+
+
+def test_the_admin_refuses_a_draw_promising_more_prizes_than_exist(admin_client, programme):
+    prize = PrizeFactory(programme=programme, quantity=2)
+    response = admin_client.post(
+        "/admin/rewards/draw/add/",
+        {
+            "programme": programme.pk,
+            "prize": prize.pk,
+            "title": "Too many",
+            "slug": "too-many",
+            "winners": 3,
+            "alternates": 0,
+            "claim_window_days": 14,
+            "one_prize_per_person": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert "Only 2 of the 2" in response.content.decode()
+    assert not Draw.objects.exists()
+
+
+def test_a_second_run_request_does_not_draw_twice(
+    admin_client, programme, entrants, sent_tasks, django_capture_on_commit_callbacks
+):
+    draw = DrawFactory(prize__programme=programme, winners=1, alternates=0)
+    services.draw_schedule(draw=draw, actor=None)
+    services.draw_close_entries(draw=draw, actor=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(url("run", draw), {"public_entropy": "first"})
+        assert "first" in admin_client.get(url("run", draw)).content.decode()
+        admin_client.post(url("run", draw), {"public_entropy": "second"})
+    assert len(sent_tasks) == 2
+    for args, _options in sent_tasks:
+        tasks.run_draw.run(*args)
+    draw.refresh_from_db()
+    assert draw.public_entropy == "first"
+    assert draw.results.count() == 1
+    response = admin_client.post(url("run", draw), {"public_entropy": "third"}, follow=True)
+    assert "already been drawn" in response.content.decode()
+
+
+@pytest.fixture
+def claimed(programme, entrants):
+    draw = DrawFactory(prize__programme=programme, winners=2, alternates=1)
+    drawn(draw, staff=None)
+    winner = draw.results.get(rank=1)
+    services.claim_submit(result=winner, participant=winner.participant, **ADDRESS)
+    return winner
+
+
+def test_plain_staff_never_see_addresses(claimed):
+    _staff, client = staff_with("view_draw", "change_draw", "view_drawresult", "view_drawevent")
+    page = client.get(f"/admin/rewards/draw/{claimed.draw_id}/change/").content.decode()
+    assert "Awaiting claim: 1 · claimed: 1" in page
+    for secret in ("Secret Lane", "Leeds", "LS1 4AP", "496 0000", "Alice Runner"):
+        assert secret not in page
+    assert "Export fulfilment CSV" not in page
+    assert client.get(url("fulfilment.csv", claimed.draw)[:-1]).status_code == 403
+    ship = f"/admin/rewards/draw/results/{claimed.pk}/ship/"
+    assert client.post(ship, {"tracking": "RM1"}).status_code == 403
+    assert not DrawEvent.objects.filter(action="exported").exists()
+
+
+def test_staff_with_the_permission_export_the_fulfilment_list_and_mark_shipped(claimed):
+    staff, client = staff_with("view_draw", "change_draw", "view_shipping_address")
+    page = client.get(f"/admin/rewards/draw/{claimed.draw_id}/change/").content.decode()
+    assert "Export fulfilment CSV" in page
+
+    response = client.get(f"/admin/rewards/draw/{claimed.draw_id}/fulfilment.csv")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row["full_name"], row["city"], row["postal_code"]) == (
+        "Alice Runner",
+        "Leeds",
+        "LS1 4AP",
+    )
+    assert row["address_line1"] == "'=1 Secret Lane"  # never a spreadsheet formula
+    assert (row["size_system"], row["shoe_size"]) == ("eu", "41")
+    assert row["email"] == claimed.participant.user.email
+    assert DrawEvent.objects.get(action="exported").actor == staff
+
+    ship = f"/admin/rewards/draw/results/{claimed.pk}/ship/"
+    assert "Mark shipped" in client.get(ship).content.decode()
+    client.post(ship, {"tracking": "RM 123 456"})
+    claimed.refresh_from_db()
+    assert (claimed.status, claimed.tracking) == (ResultStatus.SHIPPED, "RM 123 456")
+
+
+def test_disqualifying_in_the_admin_needs_a_reason(admin_client, claimed):
+    disqualify = f"/admin/rewards/draw/results/{claimed.pk}/disqualify/"
+    response = admin_client.post(disqualify, {"reason": ""})
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    admin_client.post(disqualify, {"reason": "Shared an account"})
+    claimed.refresh_from_db()
+    assert (claimed.status, claimed.reason) == (ResultStatus.DISQUALIFIED, "Shared an account")
+    alternate = DrawResult.objects.get(draw=claimed.draw, rank=3)
+    assert (alternate.status, alternate.replaces) == (ResultStatus.NOTIFIED, claimed)
+
+
+def test_participants_cannot_reach_the_draw_steps(claimed, participant):
+    client = Client()
+    client.force_login(claimed.participant.user)
+    for path in (
+        url("schedule", claimed.draw),
+        f"/admin/rewards/draw/{claimed.draw_id}/fulfilment.csv",
+    ):
+        response = client.get(path)
+        assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+
+def test_staff_without_change_permission_cannot_take_a_step(programme):
+    draw = DrawFactory(prize__programme=programme)
+    _staff, client = staff_with("view_draw")
+    assert client.post(url("schedule", draw)).status_code == 403
+    draw.refresh_from_db()
+    assert draw.state == DrawState.DRAFT
+
+
+@pytest.mark.parametrize(
+    ("value", "safe"),
+    [("=SUM(A1)", "'=SUM(A1)"), ("+44 1", "'+44 1"), ("-1", "'-1"), ("@x", "'@x"), ("ok", "ok")],
+)
+def test_csv_cells_never_start_a_formula(value, safe):
+    assert spreadsheet_safe(value) == safe
+
+
+@pytest.mark.django_db(transaction=True)  # no outer transaction: sent at once, as live
+def test_a_run_request_while_the_broker_is_down_says_so(
+    admin_client, programme, entrants, monkeypatch
+):
+    from kombu.exceptions import OperationalError
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Connection refused")
+
+    monkeypatch.setattr(tasks.run_draw, "apply_async", broker_down)
+    draw = DrawFactory(prize__programme=programme)
+    services.draw_schedule(draw=draw, actor=None)
+    services.draw_close_entries(draw=draw, actor=None)
+    response = admin_client.post(url("run", draw), {"public_entropy": "x"}, follow=True)
+    assert response.status_code == 200
+    assert "The task queue is not answering" in response.content.decode()
+    draw.refresh_from_db()
+    assert draw.state == DrawState.ENTRIES_CLOSED and draw.run_requested_at is not None
