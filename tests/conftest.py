@@ -12,6 +12,7 @@ from functools import cache
 import pytest
 from django.conf import settings
 
+from tests.celery_worker import worker  # noqa: F401 - a fixture for tests marked services
 from tests.factories import ParticipantFactory, ProgrammeFactory, StaffFactory, UserFactory
 
 # Playwright's sync API keeps an event loop in the test thread; Django's ORM refuses to

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from programme import services
 from programme.models import ActivityUpload, Run, UploadState
+from tests.celery_worker import queued_messages, wait_for
 from tests.factories import ParticipantFactory, ProgrammeFactory
 from tests.programme.imports_helpers import (
     as_upload,
@@ -16,7 +17,6 @@ from tests.programme.imports_helpers import (
     recent_fit,
     recent_gpx,
 )
-from tests.programme.test_tasks import queued_messages, wait_for, worker  # noqa: F401
 
 pytestmark = [
     pytest.mark.services,
@@ -35,7 +35,7 @@ def upload(participant, *files):
     return services.activity_uploads_create(participant=participant, files=list(files)).created
 
 
-def test_the_worker_reads_hostile_files_safely_and_keeps_working(worker):  # noqa: F811
+def test_the_worker_reads_hostile_files_safely_and_keeps_working(worker):
     participant = ParticipantFactory(programme=ProgrammeFactory())
     hostile = hostile_files()
     made = upload(
@@ -66,7 +66,7 @@ def test_the_worker_reads_hostile_files_safely_and_keeps_working(worker):  # noq
     ],
 )
 def test_a_real_device_export_becomes_a_run_through_the_worker(
-    worker,  # noqa: F811
+    worker,
     name,
     distance_m,
     duration_s,
@@ -86,7 +86,7 @@ def test_a_real_device_export_becomes_a_run_through_the_worker(
 
 
 def test_a_crash_in_the_worker_leaves_the_upload_failed_and_no_run(
-    worker,  # noqa: F811
+    worker,
     monkeypatch,
 ):
     participant = ParticipantFactory(programme=ProgrammeFactory())

@@ -3,41 +3,15 @@
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.db import transaction
 
-from config.celery_app import app
 from programme import tasks
 from programme.models import Level, Notice
+from tests.celery_worker import queued_messages, wait_for
 from tests.factories import ParticipantFactory, ProgrammeFactory
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-
-def queued_messages():
-    with app.connection_for_write() as connection:
-        return connection.default_channel.client.llen("celery")
-
-
-@pytest.fixture
-def worker():
-    """A real worker consuming from Redis, in a thread of the test process (same outbox)."""
-    with app.connection_for_write() as connection:
-        connection.default_channel.client.delete("celery")
-    with start_worker(
-        app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=20
-    ):
-        yield
-
-
-def wait_for(condition, timeout=20):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_the_worker_announces_a_due_level_once_even_when_two_beats_fire(worker):

@@ -20,8 +20,8 @@ from programme.models import Notice
 from rewards import services, tasks
 from rewards.errors import RewardsError
 from rewards.models import Draw, DrawEvent, DrawResult, DrawState, ResultStatus, Role
+from tests.celery_worker import wait_for
 from tests.factories import ParticipantFactory, StaffFactory
-from tests.rewards.celery_worker import wait_for
 from tests.rewards.factories import DrawFactory, complete, drawn
 
 ATTEMPTS = 6

@@ -41,3 +41,11 @@ def wait_for(condition, timeout=30):
             return True
         time.sleep(0.1)
     return False
+
+
+def queued_messages():
+    """Messages waiting in the default queue of the real broker."""
+    from config.celery_app import app
+
+    with app.connection_for_write() as connection:
+        return connection.default_channel.client.llen("celery")
