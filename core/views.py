@@ -1,5 +1,7 @@
 import logging
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -90,11 +92,15 @@ def page_not_found(request, exception=None):
 
 
 def bad_request(request, exception=None):
+    message = _("The request could not be understood.")
+    if isinstance(exception, TooManyFilesSent):
+        message = _("Too many files at once: send at most %(count)s files in one go.") % {
+            "count": settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        }
+    elif isinstance(exception, RequestDataTooBig):
+        message = _("That was too much data in one go. Send fewer or smaller files.")
     return render(
-        request,
-        "core/error.html",
-        {"title": _("Bad request"), "message": _("The request could not be understood.")},
-        status=400,
+        request, "core/error.html", {"title": _("Bad request"), "message": message}, status=400
     )
 
 

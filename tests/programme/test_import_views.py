@@ -329,6 +329,7 @@ def test_files_past_the_request_total_are_dropped(alice, monkeypatch):
 def test_more_than_10_files_are_refused_by_django_before_anything_is_stored(alice):
     response = post_files(alice, *[as_upload(f"{n}".encode(), f"{n}.gpx") for n in range(11)])
     assert response.status_code == 400
+    assert "Too many files at once: send at most 10 files" in response.content.decode()
     assert not ActivityUpload.objects.exists()
 
 
