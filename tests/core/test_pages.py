@@ -91,3 +91,11 @@ def test_a_missing_page_is_a_friendly_404(client):
 def test_an_unknown_host_is_refused_with_400(client):
     response = client.get("/", HTTP_HOST="evil.example.com")
     assert response.status_code == 400
+
+
+@pytest.mark.django_db
+def test_the_weeks_open_at_the_programmes_own_local_time(client):
+    ProgrammeFactory(time_zone="America/New_York")
+    body = client.get("/").content.decode()
+    assert "06:00 EST" in body
+    assert "06:00 EST" in client.get("/rules/").content.decode()
