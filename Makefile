@@ -7,7 +7,8 @@ lint:
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .
 format:
 	.venv/bin/ruff check --fix . && .venv/bin/ruff format .
-bench:  ## prints timings against budgets (programme_scale needs DATABASE_URL/REDIS_URL)
+bench:  ## prints timings against budgets (the last two need DATABASE_URL/REDIS_URL)
 	.venv/bin/python benchmarks/draw_ranking.py
 	.venv/bin/python benchmarks/activity_files.py
 	.venv/bin/python benchmarks/programme_scale.py
+	.venv/bin/python -m benchmarks.draw_snapshot
