@@ -387,7 +387,13 @@ class Notice(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["participant", "key"], name="notice_once_per_key"),
         ]
-        indexes = [models.Index(fields=["participant", "-created_at"], name="notice_recent")]
+        indexes = [
+            models.Index(fields=["participant", "-created_at"], name="notice_recent"),
+            # The email batches read the unsent notices of one key (one level's unlock).
+            models.Index(
+                fields=["key"], condition=Q(emailed_at__isnull=True), name="notice_unsent_by_key"
+            ),
+        ]
 
     def __str__(self):
         return self.title

@@ -165,6 +165,26 @@ def level_unlock_email_batches(*, level):
     return email_batches(notice_ids)
 
 
+STRANDED_AFTER = timedelta(minutes=15)
+STRANDED_UNTIL = timedelta(days=2)
+
+
+def level_unlock_emails_stranded(*, now):
+    """Unlock emails still unsent 15 minutes to 2 days after their level was announced.
+
+    Their batch task was lost (a worker died between the announcement's commit and the
+    enqueue). Sending them again is safe: each email is claimed one by one, so nobody gets
+    one twice; after two days the news is stale and only the in-app notice remains.
+    """
+    levels = Level.objects.filter(
+        announced_at__lte=now - STRANDED_AFTER, announced_at__gt=now - STRANDED_UNTIL
+    )
+    batches = []
+    for level in levels:
+        batches.extend(level_unlock_email_batches(level=level))
+    return batches
+
+
 def email_batches(notice_ids):
     """``notice_ids`` in lists of at most EMAIL_BATCH_SIZE: one email task each."""
     return [

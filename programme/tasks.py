@@ -16,6 +16,15 @@ def unlock_due_levels():
     return len(batches)
 
 
+@shared_task
+def send_stranded_unlock_emails():
+    """Every 15 minutes (beat): unlock emails whose batch task was lost go out after all."""
+    batches = services.level_unlock_emails_stranded(now=timezone.now())
+    for notice_ids in batches:
+        send_notice_emails.delay_on_commit(notice_ids)
+    return len(batches)
+
+
 @shared_task(autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=600, max_retries=5)
 def send_notice_emails(notice_ids, essential=False):
     """One batch of at most 500 emails; OSError (SMTP unreachable) is worth a retry."""

@@ -267,6 +267,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "unlock-due-levels": {"task": "programme.tasks.unlock_due_levels", "schedule": 60.0},
+    "send-stranded-unlock-emails": {
+        "task": "programme.tasks.send_stranded_unlock_emails",
+        "schedule": 15 * 60.0,
+    },
     "requeue-stalled-imports": {
         "task": "programme.tasks.requeue_stalled_imports",
         "schedule": 300.0,

@@ -344,3 +344,16 @@ def test_each_unlock_email_is_sent_once_even_when_a_batch_runs_twice(spring):
     assert "/unsubscribe/" in message.body
     assert message.alternatives[0].mimetype == "text/html"
     assert message.extra_headers["List-Unsubscribe"].startswith("<http")
+
+
+def test_unlock_emails_whose_batch_was_lost_go_out_later_exactly_once(spring):
+    ParticipantFactory.create_batch(2, programme=spring)
+    services.levels_announce_due(now=NOW)  # announced, but the batch tasks never ran
+    assert services.level_unlock_emails_stranded(now=NOW + dt.timedelta(minutes=5)) == []
+    # After two days the news is stale: nothing is sent that late.
+    assert services.level_unlock_emails_stranded(now=NOW + dt.timedelta(days=3)) == []
+    (batch,) = services.level_unlock_emails_stranded(now=NOW + dt.timedelta(minutes=20))
+    services.notice_emails_send(notice_ids=batch, now=NOW)
+    services.notice_emails_send(notice_ids=batch, now=NOW)
+    assert len(mail.outbox) == 2
+    assert services.level_unlock_emails_stranded(now=NOW + dt.timedelta(minutes=40)) == []
