@@ -2,6 +2,8 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
 from django.utils.translation import gettext as _
 
+from core.branding import email_site
+
 # Throwaway-address services: a prize programme wants a mailbox the winner reads.
 DISPOSABLE_EMAIL_DOMAINS = frozenset(
     {
@@ -24,6 +26,13 @@ DISPOSABLE_EMAIL_DOMAINS = frozenset(
 
 class AccountAdapter(DefaultAccountAdapter):
     """The one place where allauth is customised for this project."""
+
+    def send_mail(self, template_prefix, email, context):
+        # allauth's emails name "the site": ours is the organiser's brand, not example.com.
+        return super().send_mail(template_prefix, email, {**context, "current_site": email_site()})
+
+    def format_email_subject(self, subject):
+        return f"[{email_site().name}] {subject}"
 
     def clean_email(self, email):
         email = super().clean_email(email).lower()

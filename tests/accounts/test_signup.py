@@ -105,3 +105,15 @@ def test_the_admin_login_goes_through_allauth(client):
     response = client.get("/admin/login/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.django_db
+def test_account_emails_carry_the_organisers_brand_not_a_placeholder(client):
+    from tests.factories import ProgrammeFactory
+
+    ProgrammeFactory(name="Harbour Six")
+    sign_up(client, "brand@example.org")
+    message = mail.outbox[-1]
+    assert message.subject.startswith("[Harbour Six] ")
+    assert "Harbour Six" in message.body
+    assert "example.com" not in message.body
