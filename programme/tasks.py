@@ -52,7 +52,7 @@ def requeue_stalled_imports():
     """Every few minutes (beat): queue again the uploads whose task was lost."""
     upload_ids = services.activity_uploads_stalled(now=timezone.now())
     for upload_id in upload_ids:
-        import_activity_file.delay(upload_id)
+        import_activity_file.delay_on_commit(upload_id)
     return len(upload_ids)
 
 
