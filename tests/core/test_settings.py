@@ -153,3 +153,12 @@ def test_production_security_settings_meet_the_targets():
         "DENY",
         "mandatory",
     ]
+
+
+@pytest.mark.django_db
+def test_every_beat_entry_names_a_registered_task():
+    from config.celery_app import app
+
+    app.loader.import_default_modules()
+    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+        assert entry["task"] in app.tasks, name

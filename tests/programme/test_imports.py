@@ -570,7 +570,9 @@ def test_the_task_has_time_limits_for_parsing_and_beat_does_the_housekeeping(set
     assert settings.ACTIVITY_FILE_RETENTION_DAYS == 30
 
 
-def test_the_housekeeping_tasks_call_their_services(monkeypatch):
+def test_the_housekeeping_tasks_call_their_services(
+    monkeypatch, django_capture_on_commit_callbacks
+):
     from programme import tasks
 
     participant = runner_for("slither-running.fit")
@@ -581,6 +583,7 @@ def test_the_housekeeping_tasks_call_their_services(monkeypatch):
     requeued = []
     monkeypatch.setattr(tasks.import_activity_file, "delay", requeued.append)
 
-    assert tasks.requeue_stalled_imports() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.requeue_stalled_imports() == 1
     assert requeued == [made.pk]
     assert tasks.delete_expired_activity_files() == 0  # queued, and not old: kept

@@ -63,6 +63,7 @@ def test_prize_images_over_2_mb_are_refused():
         validate_prize_image(upload)
 
 
+@pytest.mark.django_db
 def test_beat_forfeits_and_reminds_every_day_with_registered_tasks():
     schedule = settings.CELERY_BEAT_SCHEDULE
     app.loader.import_default_modules()
