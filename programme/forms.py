@@ -63,6 +63,15 @@ class LocalDateTimeField(forms.DateTimeField):
             raise forms.ValidationError(self.error_messages["year"], code="year")
         return timezone.make_aware(value.replace(tzinfo=None), self.time_zone)
 
+    def has_changed(self, initial, data):
+        # Initial values are the box's text; compare them as moments, like the data.
+        if isinstance(initial, str):
+            try:
+                initial = self.to_python(initial)
+            except forms.ValidationError:
+                return True
+        return super().has_changed(initial, data)
+
     @staticmethod
     def local_text(moment, tz):
         """``moment`` as the box shows it, in ``tz``."""
@@ -120,6 +129,18 @@ class RunForm(forms.Form):
     @property
     def distance_m(self):
         return to_metres(self.cleaned_data["distance"], self.participant.units)
+
+    def changes_to(self, run):
+        """(started_at, distance_m) for an edit of ``run``.
+
+        The form shows distances to 0.01 of a unit and starts to the minute; a field the
+        person left alone keeps the run's exact stored value instead of the rounded one.
+        """
+        started_at = (
+            self.cleaned_data["started_at"] if "started_at" in self.changed_data else run.started_at
+        )
+        distance_m = self.distance_m if "distance" in self.changed_data else run.distance_m
+        return started_at, distance_m
 
     @classmethod
     def initial_for(cls, run, participant):

@@ -424,11 +424,12 @@ def run_update(*, run, started_at, distance_m, duration_s, notes="", effort=None
             participant=participant, started_at=started_at, duration_s=duration_s, exclude_pk=run.pk
         )
         old_level = run.level
+        numbers_changed = (distance_m, duration_s) != (run.distance_m, run.duration_s)
         run.started_at, run.distance_m, run.duration_s = started_at, distance_m, duration_s
         run.notes, run.effort, run.level = notes, effort, level
-        # A run a reviewer approved stays approved unless the numbers that made it
-        # suspicious change; any new suspicion holds it again.
-        if status == ReviewStatus.HELD or run.reviewed_by_id is None:
+        # A run a reviewer approved stays approved unless its numbers change into
+        # suspicious ones; a note or a corrected start time does not undo the review.
+        if run.reviewed_by_id is None or (numbers_changed and status == ReviewStatus.HELD):
             run.status, run.review_reason = status, reason
         run.save()
         for changed in {old_level, level} - {None}:

@@ -137,11 +137,12 @@ def run_detail(request, participant, run_id):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        started_at, distance_m = form.changes_to(run)
         try:
             run = services.run_update(
                 run=run,
-                started_at=data["started_at"],
-                distance_m=form.distance_m,
+                started_at=started_at,
+                distance_m=distance_m,
                 duration_s=data["duration"],
                 notes=data["notes"],
                 effort=data["effort"],

@@ -357,3 +357,21 @@ def test_unlock_emails_whose_batch_was_lost_go_out_later_exactly_once(spring):
     services.notice_emails_send(notice_ids=batch, now=NOW)
     assert len(mail.outbox) == 2
     assert services.level_unlock_emails_stranded(now=NOW + dt.timedelta(minutes=40)) == []
+
+
+def test_an_approved_run_stays_approved_when_only_its_notes_change(alice):
+    held = log(alice, at("2026-03-24 07:00"), 10_000, 1_680)  # 2:48 per km
+    services.run_review(run=held, approve=True, reviewer=StaffFactory(), now=NOW)
+    edited = services.run_update(
+        run=held,
+        started_at=held.started_at,
+        distance_m=10_000,
+        duration_s=1_680,
+        notes="felt great",
+        now=NOW,
+    )
+    assert edited.status == ReviewStatus.COUNTED
+    faster = services.run_update(
+        run=edited, started_at=held.started_at, distance_m=12_000, duration_s=1_680, now=NOW
+    )
+    assert faster.status == ReviewStatus.HELD

@@ -331,3 +331,25 @@ class TestJoinFormNeverCrashes(HypothesisTestCase):
             )
         else:
             assert joined is None
+
+
+def test_editing_only_the_notes_keeps_the_exact_distance_and_start(participant):
+    Participant.objects.filter(pk=participant.pk).update(units="mi", time_zone="UTC")
+    participant.refresh_from_db()
+    start = timezone.now().replace(second=42, microsecond=0) - dt.timedelta(hours=2)
+    run = RunFactory(
+        participant=participant,
+        level=participant.programme.levels.get(number=1),
+        started_at=start,
+        distance_m=10_001,
+    )
+    client = Client()
+    client.force_login(participant.user)
+    from programme.forms import RunForm
+
+    data = {**RunForm.initial_for(run, participant), "notes": "felt great", "effort": ""}
+    data["distance"] = str(data["distance"])
+    response = client.post(f"/runs/{run.pk}/", data)
+    assert response.status_code == 302
+    run.refresh_from_db()
+    assert (run.distance_m, run.started_at, run.notes) == (10_001, start, "felt great")
