@@ -513,10 +513,25 @@ def level_progress_refresh(*, participant, level, now):
                 "created_at": now,
             },
         )
-    elif not met and completion is not None and level.completions_locked_at is None:
+    elif not met and completion is not None and not _completions_locked(level):
         completion.delete()
         Notice.objects.filter(participant=participant, key=f"level-completed:{level.pk}").delete()
     participant_totals_refresh(participant=participant)
+
+
+def _completions_locked(level):
+    """Whether a draw's entries have closed over ``level``, read under the level's row lock.
+
+    A draw closing its entries right now holds that lock until its snapshot commits, so a
+    completion it counted is never withdrawn behind its back. Only this rare path waits.
+    """
+    return (
+        Level.objects.select_for_update()
+        .filter(pk=level.pk)
+        .values_list("completions_locked_at", flat=True)
+        .get()
+        is not None
+    )
 
 
 def goals_met(level, *, runs, distance_m, sessions):
