@@ -5,6 +5,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from programme.models import ActivityUpload, Notice, Participant, Run, RunTrack, WeeklyTally
+from programme.services import email_batches
+from programme.tasks import send_notice_emails
+from rewards.models import DrawResult
+from rewards.services import results_release_for_deleted_account
 
 
 def account_data_export(*, user):
@@ -81,6 +85,30 @@ def account_data_export(*, user):
                     .order_by("created_at")
                     .values("title", "body", "created_at", "read_at")
                 ),
+                "prizes": list(
+                    DrawResult.objects.filter(participant=participant)
+                    .order_by("draw__created_at", "rank")
+                    .values(
+                        "draw__title",
+                        "draw__prize__name",
+                        "rank",
+                        "role",
+                        "status",
+                        "claim_deadline",
+                        "tracking",
+                        "claim__size_system",
+                        "claim__shoe_size",
+                        "claim__full_name",
+                        "claim__address_line1",
+                        "claim__address_line2",
+                        "claim__city",
+                        "claim__region",
+                        "claim__postal_code",
+                        "claim__country",
+                        "claim__phone",
+                        "claim__submitted_at",
+                    )
+                ),
             }
         )
     return {
@@ -101,7 +129,8 @@ def account_delete(*, user, now=None):
     """Remove the person; keep the anonymous aggregates.
 
     The user row stays (other rows point at it) but loses email, name and password;
-    participations lose their names and notes and leave the leaderboard. Distances,
+    participations lose their names and notes and leave the leaderboard; prizes not yet
+    shipped pass to the next alternate and claims lose their addresses. Distances,
     completions and draw results remain, attached to no one identifiable.
     """
     from exercises.models import StrengthSession
@@ -122,6 +151,10 @@ def account_delete(*, user, now=None):
             reminder_emails=False,
             updated_at=now,
         )
+        participant_ids = list(participants.values_list("pk", flat=True))
+        notice_ids = results_release_for_deleted_account(participant_ids=participant_ids, now=now)
+        for batch in email_batches(notice_ids):
+            send_notice_emails.delay_on_commit(batch, essential=True)
         WeeklyTally.objects.filter(participant__in=participants).update(leaderboard_opt_in=False)
         Run.objects.filter(participant__in=participants).update(notes="")
         StrengthSession.objects.filter(participant__in=participants).update(notes="")

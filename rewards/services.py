@@ -318,22 +318,23 @@ def draw_run(*, draw_id, now=None):
             note=_("%(winners)s winners, %(alternates)s alternates")
             % {"winners": len(winners), "alternates": len(results) - len(winners)},
         )
+        # Accounts deleted since entries closed, and (one prize per person) winners of
+        # another draw that ran in between, pass their prize on in rank order. The
+        # published ranking is untouched, so the result stays verifiable.
+        passed_over = _pass_over_reason(
+            draw=draw, participant_ids=[result.participant_id for result in winners]
+        )
         notices = Notice.objects.bulk_create(
             _award_notice(result=result, draw=draw, participant=result.participant, now=now)
             for result in winners
-            if result.participant_id
+            if result.participant_id not in passed_over
         )
         notice_ids = [notice.pk for notice in notices]
         for result in winners:
-            if result.participant_id is None:
-                # The entrant deleted their account after entries closed.
+            if result.participant_id in passed_over:
+                status, action, reason = passed_over[result.participant_id]
                 notice_ids += _result_close(
-                    result=result,
-                    status=ResultStatus.FORFEITED,
-                    reason=_("The account no longer exists."),
-                    action=Action.FORFEITED,
-                    now=now,
-                    draw=draw,
+                    result=result, status=status, reason=reason, action=action, now=now, draw=draw
                 )
         _finish_if_done(draw=draw, now=now)
     return notice_ids
@@ -358,16 +359,41 @@ def _award_notice(*, result, draw, participant, now):
     )
 
 
-def _holds_other_prize(*, participant_id, draw):
-    return (
-        DrawResult.objects.filter(
-            participant_id=participant_id,
-            draw__programme_id=draw.programme_id,
-            status__in=HOLDING,
-        )
-        .exclude(draw_id=draw.pk)
-        .exists()
+def _pass_over_reason(*, draw, participant_ids):
+    """{participant id: (status, action, reason)} for those who cannot take a prize now.
+
+    Deleted accounts (no participant, or an inactive user) forfeit; with one prize per
+    person, whoever already holds a prize of another draw of the programme is passed
+    over. Set-based: two queries for any number of ids. None stands for a removed row.
+    """
+    ids = [pid for pid in participant_ids if pid is not None]
+    active = set(
+        Participant.objects.filter(pk__in=ids, user__is_active=True).values_list("pk", flat=True)
     )
+    holders = set()
+    if draw.one_prize_per_person:
+        holders = set(
+            DrawResult.objects.filter(
+                participant_id__in=ids, draw__programme_id=draw.programme_id, status__in=HOLDING
+            )
+            .exclude(draw_id=draw.pk)
+            .values_list("participant_id", flat=True)
+        )
+    reasons = {}
+    for pid in participant_ids:
+        if pid is None or pid not in active:
+            reasons[pid] = (
+                ResultStatus.FORFEITED,
+                Action.FORFEITED,
+                _("The account no longer exists."),
+            )
+        elif pid in holders:
+            reasons[pid] = (
+                ResultStatus.DISQUALIFIED,
+                Action.DISQUALIFIED,
+                _("Already holds a prize from another draw of this programme."),
+            )
+    return reasons
 
 
 def _promote_next(*, draw, replaced, now, actor=None):
@@ -387,16 +413,10 @@ def _promote_next(*, draw, replaced, now, actor=None):
         if candidate is None:
             _event(draw=draw, action=Action.UNAWARDED, result=replaced, actor=actor, now=now)
             return notice_ids
-        if candidate.participant_id is None:
-            status, action = ResultStatus.FORFEITED, Action.FORFEITED
-            reason = _("The account no longer exists.")
-        elif draw.one_prize_per_person and _holds_other_prize(
-            participant_id=candidate.participant_id, draw=draw
-        ):
-            status, action = ResultStatus.DISQUALIFIED, Action.DISQUALIFIED
-            reason = _("Already holds a prize from another draw of this programme.")
-        else:
+        passed_over = _pass_over_reason(draw=draw, participant_ids=[candidate.participant_id])
+        if candidate.participant_id not in passed_over:
             break
+        status, action, reason = passed_over[candidate.participant_id]
         # Passed over, in rank order and with the reason on record: still verifiable.
         candidate.status = status
         candidate.reason = reason
@@ -508,6 +528,40 @@ def result_disqualify(*, result, actor, reason, now=None):
             actor=actor,
         )
         _finish_if_done(draw=draw, now=now)
+    return notice_ids
+
+
+def results_release_for_deleted_account(*, participant_ids, now):
+    """A person deleted their account: their prizes pass on and their address is erased.
+
+    Prizes won but not yet shipped are forfeited (the next alternate is promoted); an
+    alternate's place is given up; every claim loses its name, address and phone. Runs
+    inside the deletion's transaction; returns the ids of the notices to email.
+    """
+    notice_ids = []
+    results = DrawResult.objects.filter(participant_id__in=participant_ids)
+    for draw_id in sorted(set(results.values_list("draw_id", flat=True))):
+        draw = _lock_draw(draw_id)
+        for result in results.filter(draw_id=draw_id).select_for_update().order_by("rank"):
+            if result.status in (ResultStatus.WAITING, ResultStatus.NOTIFIED, ResultStatus.CLAIMED):
+                notice_ids += _result_close(
+                    result=result,
+                    status=ResultStatus.FORFEITED,
+                    reason=_("The winner deleted their account."),
+                    action=Action.FORFEITED,
+                    now=now,
+                    draw=draw,
+                )
+        _finish_if_done(draw=draw, now=now)
+    Claim.objects.filter(result__participant_id__in=participant_ids).update(
+        full_name="—",
+        address_line1="—",
+        address_line2="",
+        city="—",
+        region="",
+        postal_code="",
+        phone="—",
+    )
     return notice_ids
 
 

@@ -30,6 +30,7 @@ def test_it_downloads_all_of_my_data_as_json(alice, other_participant):
     assert participation["display_name"] == "Alice"
     assert participation["draw_id"] == str(alice.draw_id)
     assert [run["notes"] for run in participation["runs"]] == ["Felt great"]
+    assert participation["prizes"] == []
     assert "Bob's secret" not in response.content.decode()
 
 

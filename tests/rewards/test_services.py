@@ -525,3 +525,55 @@ def test_draw_objects_never_show_the_seed_in_text(drawn_draw):
     texts += [str(result) for result in drawn_draw.results.all()]
     assert not any(seed_hex in text for text in texts)
     assert Draw.objects.filter(pk=drawn_draw.pk).exists()
+
+
+# Deleted accounts and one prize per person at draw time -----------------------------------
+
+
+def test_a_winner_whose_account_was_deleted_before_the_draw_passes_the_prize_on(
+    programme, staff_user
+):
+    from accounts.services import account_delete
+
+    participants = _entrants(programme, 4)
+    draw = closed(DrawFactory(prize__programme=programme, winners=4, alternates=0), staff_user)
+    account_delete(user=participants[0].user, now=NOW)
+    services.draw_request_run(draw=draw, actor=staff_user, public_entropy="", now=NOW)
+    notice_ids = services.draw_run(draw_id=draw.pk, now=NOW)
+    gone = draw.results.get(participant=participants[0])
+    assert gone.status == ResultStatus.FORFEITED
+    assert not Notice.objects.filter(participant=participants[0]).exists()
+    assert len(notice_ids) == 3
+
+
+def test_nobody_wins_two_draws_that_closed_before_either_ran(programme, staff_user):
+    _entrants(programme, 3)
+    first = closed(DrawFactory(prize__programme=programme, winners=3, alternates=0), staff_user)
+    second = closed(DrawFactory(prize__programme=programme, winners=3, alternates=0), staff_user)
+    for draw in (first, second):
+        services.draw_request_run(draw=draw, actor=staff_user, public_entropy="", now=NOW)
+        services.draw_run(draw_id=draw.pk, now=NOW)
+    assert first.results.filter(status=ResultStatus.NOTIFIED).count() == 3
+    passed_over = second.results.filter(status=ResultStatus.DISQUALIFIED)
+    assert passed_over.count() == 3
+    assert {r.reason for r in passed_over} == {
+        "Already holds a prize from another draw of this programme."
+    }
+
+
+def test_deleting_an_account_passes_its_prize_on_and_erases_the_address(drawn_draw):
+    from accounts.services import account_delete
+
+    winner = rank(drawn_draw, 1)
+    services.claim_submit(result=winner, participant=winner.participant, now=NOW, **ADDRESS)
+    account_delete(user=winner.participant.user, now=NOW)
+    winner.refresh_from_db()
+    assert winner.status == ResultStatus.FORFEITED
+    assert rank(drawn_draw, 3).status == ResultStatus.NOTIFIED  # the first alternate steps in
+    claim = winner.claim
+    assert (claim.full_name, claim.address_line1, claim.postal_code, claim.phone) == (
+        "—",
+        "—",
+        "",
+        "—",
+    )
