@@ -8,7 +8,7 @@ lint:
 format:
 	.venv/bin/ruff check --fix . && .venv/bin/ruff format .
 bench:  ## prints timings against budgets (the last two need DATABASE_URL/REDIS_URL)
-	.venv/bin/python benchmarks/draw_ranking.py
-	.venv/bin/python benchmarks/activity_files.py
-	.venv/bin/python benchmarks/programme_scale.py
+	.venv/bin/python -m benchmarks.draw_ranking
+	.venv/bin/python -m benchmarks.activity_files
+	.venv/bin/python -m benchmarks.programme_scale
 	.venv/bin/python -m benchmarks.draw_snapshot

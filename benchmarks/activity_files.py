@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import statistics
 import subprocess
 import sys
@@ -47,6 +46,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as "python benchmarks/activity_files.py"
     sys.path.insert(0, str(ROOT))
 
+from benchmarks import peak_rss_mb  # noqa: E402 - needs the project root on the path
+
 TIME_BUDGET_S = 2.0
 MEMORY_BUDGET_MB = 200.0
 REAL_MULTISPORT = (
@@ -54,18 +55,12 @@ REAL_MULTISPORT = (
 )
 
 
-def _peak_rss_mb() -> float:
-    # ru_maxrss is KiB on Linux, bytes on macOS.
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
-
-
 def _child(path: str, repeat: int) -> None:
     """Measure one file; print a JSON line. Runs in its own process."""
     from programme.activity_files import parse_activity_file
 
     data = Path(path).read_bytes()
-    rss_before = _peak_rss_mb()
+    rss_before = peak_rss_mb()
     timings = []
     cpu_timings = []
     result = None
@@ -88,7 +83,7 @@ def _child(path: str, repeat: int) -> None:
                 "best_cpu_s": min(cpu_timings),
                 "traced_peak_mb": traced_peak / (1024 * 1024),
                 "rss_before_mb": rss_before,
-                "rss_peak_mb": _peak_rss_mb(),
+                "rss_peak_mb": peak_rss_mb(),
                 "activities": len(result),
                 "points": sum(a.point_count for a in result),
                 "distance_m": sum(a.distance_m for a in result),

@@ -11,22 +11,16 @@ from __future__ import annotations
 
 import argparse
 import random
-import resource
 import secrets
 import sys
 import time
 import uuid
 
+from benchmarks import peak_rss_mb
 from rewards.draw_core import canonical_entries, draw_result, entries_digest, parse_entries
 
 TIME_BUDGET_S = 10.0
 MEMORY_BUDGET_MB = 500.0
-
-
-def _peak_rss_mb() -> float:
-    # ru_maxrss is KiB on Linux, bytes on macOS.
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -44,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     total_tickets = sum(t for _, t in rows)
     seed = secrets.token_bytes(32)
     print(f"entrants={len(rows):,} tickets={total_tickets:,} k={args.winners} m={args.alternates}")
-    print(f"rss after generating input: {_peak_rss_mb():.0f} MB")
+    print(f"rss after generating input: {peak_rss_mb():.0f} MB")
 
     timings: dict[str, float] = {}
 
@@ -71,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     assert len(result) == min(args.winners + args.alternates, len(rows))
 
     budgeted = timings["canonical_entries"] + timings["entries_digest"] + timings["draw_result"]
-    peak = _peak_rss_mb()
+    peak = peak_rss_mb()
     time_ok = budgeted < TIME_BUDGET_S
     memory_ok = peak < MEMORY_BUDGET_MB
     print(f"file size          {len(data) / 1e6:7.1f} MB  digest {digest[:16]}...")

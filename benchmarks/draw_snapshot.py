@@ -21,20 +21,16 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
-import resource
 import subprocess
 import sys
 import time
 from urllib.parse import urlsplit, urlunsplit
 
+from benchmarks import peak_rss_mb
+
 TIME_BUDGET_S = 10.0
 MEMORY_BUDGET_MB = 500.0
 WINNERS, ALTERNATES = 300, 300
-
-
-def _peak_rss_mb() -> float:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
 def _bench_url(url: str) -> tuple[str, str]:
@@ -177,7 +173,7 @@ def _measure() -> int:
         alternates=ALTERNATES,
     )
     services.draw_schedule(draw=draw, actor=None)
-    print(f"rss before the snapshot: {_peak_rss_mb():.0f} MB")
+    print(f"rss before the snapshot: {peak_rss_mb():.0f} MB")
 
     started = time.perf_counter()
     services.draw_close_entries(draw=draw, actor=None)
@@ -189,7 +185,7 @@ def _measure() -> int:
 
     snapshot = DrawSnapshot.objects.defer("entries").get(draw=draw)
     total = snapshot_s + ranking_s
-    peak = _peak_rss_mb()
+    peak = peak_rss_mb()
     time_ok, memory_ok = total < TIME_BUDGET_S, peak < MEMORY_BUDGET_MB
     print(
         f"entrants={snapshot.entrant_count:,} tickets={snapshot.ticket_count:,} "
