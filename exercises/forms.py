@@ -134,9 +134,6 @@ class SessionForm(forms.Form):
         self.participant = participant
         self.fields["performed_at"].time_zone = participant.tz
 
-    def clean_notes(self):
-        return self.cleaned_data["notes"].strip()
-
     @classmethod
     def initial_now(cls, participant, **extra):
         return {

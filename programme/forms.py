@@ -123,9 +123,6 @@ class RunForm(forms.Form):
                 _("Write the duration as hours:minutes:seconds, e.g. 0:32:15.")
             ) from None
 
-    def clean_notes(self):
-        return self.cleaned_data["notes"].strip()
-
     @property
     def distance_m(self):
         return to_metres(self.cleaned_data["distance"], self.participant.units)

@@ -234,14 +234,15 @@ REVIEW_DISTANCE_M = 60_000
 DUPLICATE_WINDOW = timedelta(minutes=5)
 
 
-def _format_moment(moment, participant):
+def moment_text(moment, participant):
+    """A moment as the participant reads it: their own zone, e.g. "24 Mar 2026, 07:00"."""
     return date_format(moment.astimezone(participant.tz), "j M Y, H:i")
 
 
 def run_describe(run, participant):
     return _("the run of %(distance)s at %(moment)s") % {
         "distance": format_distance(run.distance_m, participant.units),
-        "moment": _format_moment(run.started_at, participant),
+        "moment": moment_text(run.started_at, participant),
     }
 
 
@@ -261,12 +262,12 @@ def activity_week(*, participant, moment, now, field="started_at"):
         if levels and moment < min(level.unlocks_at for level in levels):
             raise ProgrammeError(
                 _("The programme starts on %(start)s; activity before then does not count.")
-                % {"start": _format_moment(programme.starts_at, participant)},
+                % {"start": moment_text(programme.starts_at, participant)},
                 field=field,
             )
         raise ProgrammeError(
             _("The programme ended on %(end)s.")
-            % {"end": _format_moment(programme.ends_at, participant)},
+            % {"end": moment_text(programme.ends_at, participant)},
             field=field,
         )
     level, _starts, ends = window
@@ -274,7 +275,7 @@ def activity_week(*, participant, moment, now, field="started_at"):
     if now >= closes:
         raise ProgrammeError(
             _("Logging for week %(number)s closed on %(closed)s.")
-            % {"number": level.number, "closed": _format_moment(closes, participant)},
+            % {"number": level.number, "closed": moment_text(closes, participant)},
             field=field,
         )
     return level
@@ -809,7 +810,7 @@ def _write_runs(*, upload_id, activities, now):
                     % {
                         "number": number,
                         "count": len(activities),
-                        "moment": _format_moment(activity.started_at, participant),
+                        "moment": moment_text(activity.started_at, participant),
                         "reason": error.message,
                     }
                 ) from error

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
 from programme.models import Level, LevelCompletion, Notice, Participant
+from programme.services import moment_text
 
 from . import addresses, sizes
 from .draw_core import SEED_BYTES, canonical_entries, commitment_for, draw_result, entries_digest
@@ -53,10 +54,6 @@ def _event(*, draw, action, now, actor=None, result=None, note=""):
 
 def _lock_draw(draw_id):
     return Draw.objects.select_for_update().select_related("prize", "programme").get(pk=draw_id)
-
-
-def _format_moment(moment, participant):
-    return date_format(moment.astimezone(participant.tz), "j M Y, H:i")
 
 
 # Configuration ------------------------------------------------------------------------
@@ -353,7 +350,7 @@ def _award_notice(*, result, draw, participant, now):
             "You were drawn in “%(draw)s”. Claim your prize before %(deadline)s, or it passes "
             "to the next alternate."
         )
-        % {"draw": draw.title, "deadline": _format_moment(result.claim_deadline, participant)},
+        % {"draw": draw.title, "deadline": moment_text(result.claim_deadline, participant)},
         url=reverse("rewards:claim", args=[result.pk]),
         created_at=now,
     )
@@ -590,7 +587,7 @@ def claim_reminders_due(*, now):
                     "title": _("Claim your %(prize)s before the deadline")
                     % {"prize": result.draw.prize.name},
                     "body": _("Your claim deadline is %(deadline)s. After it the prize passes on.")
-                    % {"deadline": _format_moment(result.claim_deadline, result.participant)},
+                    % {"deadline": moment_text(result.claim_deadline, result.participant)},
                     "url": reverse("rewards:claim", args=[result.pk]),
                     "created_at": now,
                 },
@@ -634,7 +631,7 @@ def claim_submit(
         if now > result.claim_deadline:
             raise RewardsError(
                 _("The claim deadline passed on %(deadline)s.")
-                % {"deadline": _format_moment(result.claim_deadline, participant)}
+                % {"deadline": moment_text(result.claim_deadline, participant)}
             )
         if draw.prize.needs_shoe_size:
             problem = sizes.shoe_size_problem(size_system, shoe_size)
