@@ -62,10 +62,6 @@ def public(url, method="get"):
     return Access(url, 200, 200, 200, 200, 200, 200, method=method)
 
 
-def participant_only(url, **overrides):
-    return Access(url, **overrides)
-
-
 def url_patterns(resolver=None, prefix="", namespace=None):
     """(qualified name or None, route text) for every pattern the project serves."""
     resolver = resolver or get_resolver()
