@@ -1,8 +1,13 @@
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext as _
 
-from core.branding import email_site
+from core.branding import brand_for
+from programme.selectors import active_programme
 
 # Throwaway-address services: a prize programme wants a mailbox the winner reads.
 DISPOSABLE_EMAIL_DOMAINS = frozenset(
@@ -22,6 +27,13 @@ DISPOSABLE_EMAIL_DOMAINS = frozenset(
         "yopmail.com",
     }
 )
+
+
+def email_site():
+    """What allauth's emails call "the site": the brand's name and the public host."""
+    return SimpleNamespace(
+        name=brand_for(active_programme())["name"], domain=urlsplit(settings.SITE_URL).netloc
+    )
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
@@ -45,3 +46,8 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.email
+
+    @cached_property
+    def has_verified_email(self):
+        """Whether the address this account signs in with is confirmed (one rule for all)."""
+        return self.emailaddress_set.filter(email__iexact=self.email, verified=True).exists()

@@ -4,17 +4,16 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 
-from programme.models import ActivityUpload, Notice, Participant, Run, RunTrack, WeeklyTally
-from programme.services import email_batches
-from programme.tasks import send_notice_emails
+from exercises.models import StrengthSession
+from imports.models import ActivityUpload, RunTrack
+from notifications.models import Notice
+from programme.models import Participant, Run, WeeklyTally
 from rewards.models import DrawResult
 from rewards.services import results_release_for_deleted_account
 
 
 def account_data_export(*, user):
     """Everything we hold about ``user``, as JSON-ready data."""
-    from exercises.models import StrengthSession
-
     participations = []
     for participant in Participant.objects.filter(user=user).select_related("programme"):
         participations.append(
@@ -131,10 +130,9 @@ def account_delete(*, user, now=None):
     The user row stays (other rows point at it) but loses email, name and password;
     participations lose their names and notes and leave the leaderboard; prizes not yet
     shipped pass to the next alternate and claims lose their addresses. Distances,
-    completions and draw results remain, attached to no one identifiable.
+    completions and draw results remain, attached to no one identifiable. Returns the ids
+    of the notices to email after commit (alternates who now win a released prize).
     """
-    from exercises.models import StrengthSession
-
     now = now or timezone.now()
     with transaction.atomic():
         EmailAddress.objects.filter(user=user).delete()
@@ -153,8 +151,6 @@ def account_delete(*, user, now=None):
         )
         participant_ids = list(participants.values_list("pk", flat=True))
         notice_ids = results_release_for_deleted_account(participant_ids=participant_ids, now=now)
-        for batch in email_batches(notice_ids):
-            send_notice_emails.delay_on_commit(batch, essential=True)
         WeeklyTally.objects.filter(participant__in=participants).update(leaderboard_opt_in=False)
         Run.objects.filter(participant__in=participants).update(notes="")
         StrengthSession.objects.filter(participant__in=participants).update(notes="")
@@ -166,6 +162,7 @@ def account_delete(*, user, now=None):
         uploads.delete()
         transaction.on_commit(lambda: _delete_stored_files(stored))
     # Changing the password hash signs the user out of every other session too.
+    return notice_ids
 
 
 def _delete_stored_files(names):

@@ -7,6 +7,8 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from notifications.tasks import notice_emails_queue
+
 from . import services
 from .forms import DeleteAccountForm
 
@@ -42,8 +44,8 @@ def data_export(request):
 def delete(request):
     form = DeleteAccountForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        services.account_delete(user=request.user)
+        notice_emails_queue(services.account_delete(user=request.user))
         logout(request)
         messages.success(request, _("Your account is deleted. Thank you for running with us."))
-        return redirect("landing")
+        return redirect("web:landing")
     return render(request, "accounts/delete.html", {"form": form})

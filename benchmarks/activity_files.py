@@ -3,7 +3,7 @@
     python benchmarks/activity_files.py [--repeat N]
     python -m benchmarks.activity_files [--repeat N]
 
-Cases (the inputs are generated, see ``programme.activity_files.synthetic``):
+Cases (the inputs are generated, see ``tests.imports.synthetic``):
 
 * ``gpx-50k``: a GPX 1.1 track of 50,000 points (one a second, with elevation, time and a
   Garmin heart-rate extension; 13.9 h, 10 MB).
@@ -57,7 +57,7 @@ REAL_MULTISPORT = (
 
 def _child(path: str, repeat: int) -> None:
     """Measure one file; print a JSON line. Runs in its own process."""
-    from programme.activity_files import parse_activity_file
+    from imports.activity_files import parse_activity_file
 
     data = Path(path).read_bytes()
     rss_before = peak_rss_mb()
@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         _child(args.child, args.repeat)
         return 0
 
-    from programme.activity_files.synthetic import synthetic_fit, synthetic_gpx
+    from tests.imports.synthetic import synthetic_fit, synthetic_gpx
 
     print(
         f"budget per case: < {TIME_BUDGET_S:.1f} s (best of {args.repeat}), < {MEMORY_BUDGET_MB:.0f} MB peak"

@@ -14,17 +14,18 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", account_views.login, name="account_login"),
     path("accounts/", include("allauth.urls")),
-    path("", include("core.urls")),
+    path("", include("web.urls")),
     path("", include("accounts.urls")),
     path("", include("programme.urls")),
+    path("", include("imports.urls")),
     path("", include("exercises.urls")),
     path("", include("rewards.urls")),
 ]
 
-handler400 = "core.views.bad_request"
-handler403 = "core.views.permission_denied"
-handler404 = "core.views.page_not_found"
-handler500 = "core.views.server_error"
+handler400 = "web.views.bad_request"
+handler403 = "web.views.permission_denied"
+handler404 = "web.views.page_not_found"
+handler500 = "web.views.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from programme.admin import LevelAdmin
 from programme.errors import ProgrammeError
 
 from . import selectors, services
@@ -17,6 +18,10 @@ class RoutineItemInline(admin.TabularInline):
     fields = ["position", "exercise", "sets", "reps", "hold_s", "rest_s"]
     autocomplete_fields = ["exercise"]
     ordering = ["position"]
+
+
+# Programme's level page shows the week's routine without programme knowing of exercises.
+LevelAdmin.inlines = [*LevelAdmin.inlines, RoutineItemInline]
 
 
 class ExerciseAdminForm(forms.ModelForm):

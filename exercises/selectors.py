@@ -168,3 +168,11 @@ def sessions_for(participant):
 def session_for(participant, session_id):
     """One of the participant's own sessions, or None (another's is as good as absent)."""
     return sessions_for(participant).filter(pk=session_id).first()
+
+
+def level_routine_part(state, participant):
+    """The level page's routine section (registered with programme)."""
+    return {
+        "template": "exercises/includes/level_routine.html",
+        "context": {"routine": routine_items(state.level) if state.is_open else []},
+    }

@@ -1,8 +1,8 @@
 """Everything that changes foot-strength state: sessions, routines, the catalogue.
 
-Sessions follow the same rules as runs (programme.services): the participant's row is
-locked, the session belongs to the level of the week it falls in, and that level is
-re-checked by ``level_progress_refresh`` in the same transaction.
+Sessions follow the same lifecycle as runs (``programme.services.activity_change``): the
+participant's row is locked, the session belongs to the level of the week it falls in, and
+every level a change touches is re-checked in the same transaction.
 """
 
 from dataclasses import dataclass
@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from programme.errors import ProgrammeError
-from programme.services import activity_week, level_progress_refresh, participant_lock
+from programme.services import activity_change
 
 from .loading import catalogue_ensure
 from .models import (
@@ -153,22 +153,15 @@ def session_log(
     """
     now = now or timezone.now()
     notes = notes.strip()
-    with transaction.atomic():
-        participant = participant_lock(participant)
-        if submission_token:
-            existing = StrengthSession.objects.filter(
-                participant=participant, submission_token=submission_token
-            ).first()
-            if existing:
-                return existing
+    with activity_change(participant, now=now) as change:
+        if existing := change.submitted_before(StrengthSession, submission_token):
+            return existing
         _items_check(items)
         _details_check(difficulty=difficulty, notes=notes)
-        level = activity_week(
-            participant=participant, moment=performed_at, now=now, field="performed_at"
-        )
-        _refuse_too_many_that_day(participant=participant, performed_at=performed_at)
+        level = change.week_of(performed_at, field="performed_at")
+        _refuse_too_many_that_day(participant=change.participant, performed_at=performed_at)
         session = StrengthSession.objects.create(
-            participant=participant,
+            participant=change.participant,
             level=level,
             performed_at=performed_at,
             from_routine=from_routine,
@@ -177,56 +170,35 @@ def session_log(
             submission_token=submission_token,
         )
         _items_create(session, items)
-        level_progress_refresh(participant=participant, level=level, now=now)
     return session
-
-
-def _refuse_closed(session, participant, now):
-    """A session whose week's logging has closed can no longer change."""
-    if session.level_id is not None:
-        activity_week(
-            participant=participant, moment=session.performed_at, now=now, field="performed_at"
-        )
 
 
 def session_update(*, session, performed_at, items, difficulty=None, notes="", now=None):
     """Change a session; both its old and its new week are re-checked."""
     now = now or timezone.now()
     notes = notes.strip()
-    with transaction.atomic():
-        participant = participant_lock(session.participant)
-        session = StrengthSession.objects.select_for_update().get(pk=session.pk)
-        _refuse_closed(session, participant, now)
+    with activity_change(session.participant, now=now) as change:
+        session = change.lock(session, moment_field="performed_at")
         _items_check(items)
         _details_check(difficulty=difficulty, notes=notes)
-        level = activity_week(
-            participant=participant, moment=performed_at, now=now, field="performed_at"
-        )
+        level = change.week_of(performed_at, field="performed_at")
         _refuse_too_many_that_day(
-            participant=participant, performed_at=performed_at, exclude_pk=session.pk
+            participant=change.participant, performed_at=performed_at, exclude_pk=session.pk
         )
-        old_level = session.level
         session.performed_at, session.level = performed_at, level
         session.difficulty, session.notes = difficulty, notes
         session.save(update_fields=["performed_at", "level", "difficulty", "notes", "updated_at"])
         session.items.all().delete()
         _items_create(session, items)
-        for changed in {old_level, level} - {None}:
-            level_progress_refresh(participant=participant, level=changed, now=now)
     return session
 
 
 def session_delete(*, session, now=None):
     """Delete a session; its week's level is re-checked (and taken back if it no longer counts)."""
     now = now or timezone.now()
-    with transaction.atomic():
-        participant = participant_lock(session.participant)
-        session = StrengthSession.objects.select_for_update().get(pk=session.pk)
-        _refuse_closed(session, participant, now)
-        level = session.level
+    with activity_change(session.participant, now=now) as change:
+        session = change.lock(session, moment_field="performed_at")
         session.delete()
-        if level is not None:
-            level_progress_refresh(participant=participant, level=level, now=now)
 
 
 # Routines and the catalogue ------------------------------------------------------------

@@ -1,11 +1,5 @@
-class ProgrammeError(Exception):
-    """A rule of the programme refused an action; ``message`` is for the person."""
+from core.errors import ServiceError
 
-    def __init__(self, message, *, field=None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
-    def add_to(self, form):
-        """Show the refusal on ``form``: at its field when the form has one, else on top."""
-        form.add_error(self.field if self.field in form.fields else None, self.message)
+class ProgrammeError(ServiceError):
+    """A rule of the programme refused an action (runs, sessions, joining, weeks)."""

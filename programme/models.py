@@ -4,7 +4,6 @@ from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -107,11 +106,6 @@ class Programme(TimeStampedModel):
         return self.ends_at + timedelta(days=self.logging_close_days)
 
 
-class LevelQuerySet(models.QuerySet):
-    def open_at(self, moment):
-        return self.filter(unlocks_at__lte=moment)
-
-
 class Level(TimeStampedModel):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="levels")
     number = models.PositiveSmallIntegerField(_("week"), validators=[MinValueValidator(1)])
@@ -144,8 +138,6 @@ class Level(TimeStampedModel):
         help_text=_("Set when a draw's entries close; completions are no longer taken back."),
     )
 
-    objects = LevelQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("level")
         verbose_name_plural = _("levels")
@@ -165,6 +157,14 @@ class Level(TimeStampedModel):
     @property
     def has_goals(self):
         return any(g for g in (self.goal_runs, self.goal_distance_m, self.goal_sessions))
+
+    def goals_met(self, *, runs, distance_m, sessions):
+        """Whether a week's counted activity meets every goal this level sets."""
+        return self.has_goals and (
+            runs >= (self.goal_runs or 0)
+            and distance_m >= (self.goal_distance_m or 0)
+            and sessions >= (self.goal_sessions or 0)
+        )
 
 
 class Participant(TimeStampedModel):
@@ -211,12 +211,6 @@ class Participant(TimeStampedModel):
     @cached_property
     def tz(self):
         return zoneinfo.ZoneInfo(self.time_zone)
-
-    @property
-    def is_eligible(self):
-        return bool(
-            self.confirmed_age_at and self.confirmed_residence_at and self.consented_rules_at
-        )
 
 
 class Source(models.TextChoices):
@@ -271,14 +265,6 @@ class Run(TimeStampedModel):
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     # The form's one-time token: a double-submitted form finds the run it already made.
     submission_token = models.UUIDField(null=True, blank=True, editable=False)
-    upload = models.ForeignKey(
-        "ActivityUpload",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="runs",
-        verbose_name=_("imported from"),
-    )
 
     class Meta:
         verbose_name = _("run")
@@ -309,10 +295,6 @@ class Run(TimeStampedModel):
             "distance": self.distance_m / 1000,
             "date": timezone.localtime(self.started_at).date(),
         }
-
-    @property
-    def pace_s_per_km(self):
-        return self.duration_s * 1000 / self.distance_m
 
 
 class WeeklyTally(models.Model):
@@ -366,127 +348,3 @@ class LevelCompletion(models.Model):
 
     def __str__(self):
         return f"{self.participant} – {self.level}"
-
-
-class Notice(models.Model):
-    """An in-app notice; ``key`` makes each kind of notice at most once per participant."""
-
-    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="notices")
-    key = models.CharField(max_length=80)
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("body"), blank=True)
-    url = models.CharField(_("link"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
-    read_at = models.DateTimeField(_("read"), null=True, blank=True)
-    emailed_at = models.DateTimeField(_("emailed"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("notice")
-        verbose_name_plural = _("notices")
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["participant", "key"], name="notice_once_per_key"),
-        ]
-        indexes = [
-            models.Index(fields=["participant", "-created_at"], name="notice_recent"),
-            # The email batches read the unsent notices of one key (one level's unlock).
-            models.Index(
-                fields=["key"], condition=Q(emailed_at__isnull=True), name="notice_unsent_by_key"
-            ),
-        ]
-
-    def __str__(self):
-        return self.title
-
-
-class RunTrack(models.Model):
-    """What an imported file adds to its run: the route sketch and the splits.
-
-    Kept beside the run, not on it, so lists of runs never carry 500 positions each.
-    """
-
-    run = models.OneToOneField(
-        Run, on_delete=models.CASCADE, primary_key=True, related_name="track"
-    )
-    # [[lat, lon], ...], at most 500 points, cleaned of GPS teleports.
-    points = models.JSONField(_("route"), default=list, blank=True)
-    # Seconds for each whole kilometre, in order.
-    splits_s = models.JSONField(_("splits (seconds per km)"), default=list, blank=True)
-    max_sustained_speed_mps = models.FloatField(_("best sustained speed (m/s)"), default=0)
-    point_count = models.PositiveIntegerField(_("recorded points"), default=0)
-
-    class Meta:
-        verbose_name = _("run track")
-        verbose_name_plural = _("run tracks")
-
-    def __str__(self):
-        return str(self.run)
-
-
-class UploadState(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    PARSING = "parsing", _("Reading")
-    DONE = "done", _("Imported")
-    REFUSED = "refused", _("Refused")
-    FAILED = "failed", _("Failed")
-
-
-UPLOAD_FINAL_STATES = (UploadState.DONE, UploadState.REFUSED, UploadState.FAILED)
-# An upload in one of these states holds its file's hash: the same file again is refused.
-UPLOAD_HOLDING_STATES = (UploadState.QUEUED, UploadState.PARSING, UploadState.DONE)
-
-
-def private_storage():
-    return storages["private"]
-
-
-def activity_upload_path(instance, filename):
-    """A random name in the participant's folder: the person's file name never reaches the disk."""
-    return f"activity-files/{instance.participant_id}/{uuid.uuid4().hex}"
-
-
-class ActivityUpload(TimeStampedModel):
-    """One GPX, TCX or FIT file a participant uploaded, and what became of it."""
-
-    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="uploads")
-    file = models.FileField(
-        _("file"),
-        upload_to=activity_upload_path,
-        storage=private_storage,
-        max_length=200,
-        blank=True,
-    )
-    original_name = models.CharField(_("file name"), max_length=255)
-    size_bytes = models.PositiveIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    # The files sent in one request share a batch: the page's progress bar follows the latest.
-    batch = models.UUIDField(_("batch"), default=uuid.uuid4)
-    state = models.CharField(
-        _("state"), max_length=8, choices=UploadState, default=UploadState.QUEUED
-    )
-    message = models.CharField(_("message"), max_length=500, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    file_deleted_at = models.DateTimeField(_("file deleted at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("activity upload")
-        verbose_name_plural = _("activity uploads")
-        ordering = ["-created_at", "-pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["participant", "sha256"],
-                condition=Q(state__in=UPLOAD_HOLDING_STATES),
-                name="upload_file_once_per_participant",
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["participant", "-created_at"], name="upload_participant_recent"),
-            models.Index(fields=["state", "updated_at"], name="upload_state_updated"),
-        ]
-
-    def __str__(self):
-        return self.original_name
-
-    @property
-    def is_finished(self):
-        return self.state in UPLOAD_FINAL_STATES

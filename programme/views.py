@@ -3,25 +3,23 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
-from rewards.selectors import draw_entries_for
+from notifications import services as notification_services
+from notifications.emails import unsubscribe_token_read
+from notifications.selectors import notices_for
 
 from . import selectors, services
 from .access import participant_required
-from .emails import participant_from_unsubscribe_token
+from .activities import page_parts
 from .errors import ProgrammeError
-from .forms import ActivityUploadForm, JoinForm, ProfileForm, RunForm
-from .models import Participant
-from .uploads import MAX_FILE_BYTES, MAX_REQUEST_BYTES, MEGABYTE, REQUEST_TOO_LARGE
+from .forms import JoinForm, RunForm
+from .models import Participant, ReviewStatus
 
 
 @login_required
@@ -30,8 +28,8 @@ def join(request):
     if programme is None:
         return render(request, "programme/no_programme.html")
     if selectors.participant_for(request.user, programme):
-        return redirect("programme:dashboard")
-    verified = request.user.emailaddress_set.filter(verified=True).exists()
+        return redirect("web:dashboard")
+    verified = request.user.has_verified_email
     form = JoinForm(request.POST or None, initial={"time_zone": programme.time_zone})
     if request.method == "POST" and verified and form.is_valid():
         data = form.cleaned_data
@@ -52,18 +50,12 @@ def join(request):
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Welcome aboard! Here is your first week."))
-            return redirect("programme:dashboard")
+            return redirect("web:dashboard")
     return render(
         request,
         "programme/join.html",
         {"form": form, "programme": programme, "verified": verified},
     )
-
-
-@participant_required
-def dashboard(request, participant):
-    context = selectors.dashboard_for(participant, timezone.now())
-    return render(request, "programme/dashboard.html", context)
 
 
 @participant_required
@@ -78,10 +70,6 @@ def level(request, participant, number):
 def runs(request, participant):
     page = Paginator(selectors.runs_for(participant), 20).get_page(request.GET.get("page"))
     return render(request, "programme/runs.html", {"participant": participant, "page": page})
-
-
-def _apply_run_error(form, error):
-    error.add_to(form)
 
 
 @participant_required
@@ -109,7 +97,7 @@ def run_new(request, participant):
                 submission_token=data["submission_token"],
             )
         except ProgrammeError as error:
-            _apply_run_error(form, error)
+            error.add_to(form)
         else:
             _say_run_saved(request, run)
             return redirect("programme:run", run.pk)
@@ -117,7 +105,7 @@ def run_new(request, participant):
 
 
 def _say_run_saved(request, run):
-    if run.status == "held":
+    if run.status == ReviewStatus.HELD:
         messages.warning(
             request,
             _("Saved, and held for a quick review (%(reason)s). It counts once approved.")
@@ -148,7 +136,7 @@ def run_detail(request, participant, run_id):
                 effort=data["effort"],
             )
         except ProgrammeError as error:
-            _apply_run_error(form, error)
+            error.add_to(form)
         else:
             _say_run_saved(request, run)
             return redirect("programme:run", run.pk)
@@ -160,66 +148,9 @@ def run_detail(request, participant, run_id):
             "form": form,
             "participant": participant,
             "editing": request.method == "POST",
-            "track": selectors.run_track_for(run, participant.units),
+            "parts": page_parts("run", run, participant),
         },
     )
-
-
-def _say_upload_outcome(request, dropped, outcome):
-    """One message per file that was not queued, with the reason; one for those that were."""
-    for name, reason in dropped:
-        if reason == REQUEST_TOO_LARGE:
-            text = _("%(name)s: not uploaded, the files together went over %(limit)s MB.")
-            limit = MAX_REQUEST_BYTES // MEGABYTE
-        else:
-            text = _("%(name)s: not uploaded, it is larger than %(limit)s MB.")
-            limit = MAX_FILE_BYTES // MEGABYTE
-        messages.error(request, text % {"name": name, "limit": limit})
-    for refusal in outcome.refused if outcome else []:
-        runs = list(refusal.existing.runs.all()) if refusal.existing else []
-        if runs:
-            url = reverse("programme:run", args=[runs[0].pk])
-            more = format_html(' <a href="{}">{}</a>', url, _("See the run."))
-        elif refusal.existing and not refusal.existing.is_finished:
-            more = format_html(" {}", _("It is being read; its state is shown below."))
-        else:
-            more = ""
-        messages.error(request, format_html("{}: {}{}", refusal.name, refusal.message, more))
-    if outcome and outcome.created:
-        count = len(outcome.created)
-        messages.success(
-            request,
-            ngettext(
-                "%(count)s file is being imported.", "%(count)s files are being imported.", count
-            )
-            % {"count": count},
-        )
-
-
-@participant_required
-def run_import(request, participant):
-    posted = request.method == "POST"
-    form = ActivityUploadForm(request.POST if posted else None, request.FILES if posted else None)
-    if posted:
-        # Files the upload handler dropped (too large) never reach the form.
-        dropped = getattr(request, "upload_refusals", [])
-        if form.is_valid() or dropped:
-            outcome = None
-            if form.is_valid():
-                outcome = services.activity_uploads_create(
-                    participant=participant, files=form.cleaned_data["files"]
-                )
-            _say_upload_outcome(request, dropped, outcome)
-            return redirect("programme:run_import")
-    context = selectors.import_page_for(participant, timezone.now())
-    return render(request, "programme/run_import.html", {"form": form, **context})
-
-
-@never_cache
-@require_GET
-@participant_required
-def run_import_status(request, participant):
-    return JsonResponse(selectors.import_status_for(participant))
 
 
 @participant_required
@@ -250,34 +181,21 @@ def notices(request, participant):
     return render(
         request,
         "programme/notices.html",
-        {"participant": participant, "notices": selectors.notices_for(participant)},
+        {"participant": participant, "notices": notices_for(participant)},
     )
 
 
 @require_POST
 @participant_required
 def notices_read(request, participant):
-    services.notices_mark_read(participant=participant)
+    notification_services.notices_mark_read(participant=participant)
     return redirect("programme:notices")
 
 
-@participant_required
-def profile(request, participant):
-    form = ProfileForm(request.POST or None, instance=participant)
-    if request.method == "POST" and form.is_valid():
-        services.participant_update(participant=participant, **form.cleaned_data)
-        messages.success(request, _("Your settings are saved."))
-        return redirect("programme:profile")
-    return render(
-        request,
-        "programme/profile.html",
-        {"form": form, "participant": participant, "draw_entries": draw_entries_for(participant)},
-    )
-
-
+@csrf_exempt  # RFC 8058 one-click: the mail provider POSTs, with the signed token as the key
 def unsubscribe(request, token):
     """From an email link, no sign-in needed: the signed token says who."""
-    participant_id = participant_from_unsubscribe_token(token)
+    participant_id = unsubscribe_token_read(token)
     participant = get_object_or_404(Participant, pk=participant_id) if participant_id else None
     if participant is None:
         raise Http404

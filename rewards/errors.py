@@ -1,5 +1,5 @@
-from programme.errors import ProgrammeError
+from core.errors import ServiceError
 
 
-class RewardsError(ProgrammeError):
-    """A rule of the draws or prizes refused an action; ``message`` is for the person."""
+class RewardsError(ServiceError):
+    """A rule of the draws or prizes refused an action."""

@@ -191,6 +191,8 @@ class ResultStatus(models.TextChoices):
 
 # A result in one of these states holds a prize.
 HOLDING = (ResultStatus.NOTIFIED, ResultStatus.CLAIMED, ResultStatus.SHIPPED)
+# A place that can still be taken away (disqualified, or released when the person leaves).
+OPEN = (ResultStatus.WAITING, ResultStatus.NOTIFIED, ResultStatus.CLAIMED)
 
 
 class DrawResult(models.Model):
@@ -253,6 +255,15 @@ class DrawResult(models.Model):
     @property
     def alternate_place(self):
         return self.rank - self.draw.winners
+
+    @property
+    def is_open(self):
+        """Not yet shipped, forfeited or disqualified: staff may still take it away."""
+        return self.status in OPEN
+
+    def is_claimable(self, now):
+        """The winner may still claim it: notified, and the deadline has not passed."""
+        return self.status == ResultStatus.NOTIFIED and now <= self.claim_deadline
 
 
 class SizeSystem(models.TextChoices):

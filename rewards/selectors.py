@@ -3,9 +3,12 @@
 import shlex
 
 from celery.result import AsyncResult
-from django.db.models import Count, Q
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from programme.models import Level, LevelCompletion, Participant
 
 from .models import (
     HOLDING,
@@ -16,8 +19,10 @@ from .models import (
     Prize,
     ResultStatus,
 )
-from .queries import BytesPosition
+from .queries import BytesPosition, canonical_uuid
 from .sizes import format_size
+
+SNAPSHOT_CHUNK = 50_000
 
 # What the public page says about each ranked entrant: never a reason or a name.
 PUBLIC_STATUS = {
@@ -253,3 +258,55 @@ def fulfilment_rows(draw):
             claim.submitted_at.isoformat(),
             result.tracking,
         ]
+
+
+# Entries --------------------------------------------------------------------------------
+
+
+def prizes_held_elsewhere(draw):
+    """Prizes of the programme's other draws still held: the "one prize per person" rule."""
+    return DrawResult.objects.filter(
+        draw__programme_id=draw.programme_id, status__in=HOLDING
+    ).exclude(draw_id=draw.pk)
+
+
+def counted_levels(draw):
+    """The levels whose completions give tickets in ``draw``."""
+    if draw.level_id:
+        return Level.objects.filter(pk=draw.level_id)
+    return Level.objects.filter(programme_id=draw.programme_id)
+
+
+def eligible_entries(draw):
+    """(entrant, tickets) of every eligible participant of ``draw``: one streamed query.
+
+    Set-based: a single scan of the programme's participants. For an any-level draw the
+    tickets are ``Participant.tickets``, the sum of their level completions that
+    programme.services keeps in the same transaction as each completion (completions
+    come only from counted activity: runs held for review or rejected never complete a
+    level). A draw for one level reads that level's completions instead.
+    """
+    barred_users = get_user_model().objects.filter(
+        Q(is_staff=True) | Q(is_superuser=True) | Q(is_active=False)
+    )
+    participants = Participant.objects.filter(
+        programme_id=draw.programme_id,
+        confirmed_age_at__isnull=False,
+        confirmed_residence_at__isnull=False,
+        consented_rules_at__isnull=False,
+    ).exclude(user__in=barred_users.values("pk"))
+    if draw.eligible_countries:
+        participants = participants.filter(
+            country__in=[country.code for country in draw.eligible_countries]
+        )
+    if draw.one_prize_per_person:
+        participants = participants.exclude(
+            Exists(prizes_held_elsewhere(draw).filter(participant_id=OuterRef("pk")))
+        )
+    if draw.level_id:
+        rows = LevelCompletion.objects.filter(
+            level_id=draw.level_id, participant__in=participants.values("pk")
+        ).values_list(canonical_uuid("participant__draw_id"), "tickets")
+    else:
+        rows = participants.filter(tickets__gt=0).values_list(canonical_uuid("draw_id"), "tickets")
+    return rows.order_by().iterator(chunk_size=SNAPSHOT_CHUNK)

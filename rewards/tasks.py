@@ -3,15 +3,9 @@
 from celery import shared_task
 from django.utils import timezone
 
-from programme.services import email_batches
-from programme.tasks import send_notice_emails
+from notifications.tasks import notice_emails_queue
 
 from . import services
-
-
-def _email(notice_ids, *, essential):
-    for batch in email_batches(notice_ids):
-        send_notice_emails.delay_on_commit(batch, essential=essential)
 
 
 @shared_task
@@ -21,7 +15,7 @@ def run_draw(draw_id):
     Returns how many winners were notified, never the seed (task results are stored).
     """
     notice_ids = services.draw_run(draw_id=draw_id, now=timezone.now())
-    _email(notice_ids, essential=True)
+    notice_emails_queue(notice_ids)
     return len(notice_ids)
 
 
@@ -29,7 +23,7 @@ def run_draw(draw_id):
 def forfeit_expired_claims():
     """Daily (beat): prizes past their claim deadline pass to the next alternate."""
     notice_ids = services.results_forfeit_due(now=timezone.now())
-    _email(notice_ids, essential=True)
+    notice_emails_queue(notice_ids)
     return len(notice_ids)
 
 
@@ -37,5 +31,5 @@ def forfeit_expired_claims():
 def send_claim_reminders():
     """Daily (beat): a reminder two days before a claim deadline, once per prize."""
     notice_ids = services.claim_reminders_due(now=timezone.now())
-    _email(notice_ids, essential=False)
+    notice_emails_queue(notice_ids)
     return len(notice_ids)

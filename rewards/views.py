@@ -10,7 +10,6 @@ from programme.access import participant_required
 from . import selectors, services
 from .errors import RewardsError
 from .forms import ClaimForm
-from .models import ResultStatus
 
 
 @participant_required
@@ -33,7 +32,7 @@ def claim(request, participant, result_id):
             return redirect("rewards:claim", result.pk)
         return render(request, "rewards/claim_done.html", context)
     now = timezone.now()
-    if result.status != ResultStatus.NOTIFIED or now > result.claim_deadline:
+    if not result.is_claimable(now):
         return render(request, "rewards/claim_closed.html", context)
     form = ClaimForm(
         request.POST or None,

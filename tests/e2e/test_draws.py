@@ -10,7 +10,7 @@ import re
 import pytest
 from django.test import Client
 
-from programme.models import Notice
+from notifications.models import Notice
 from rewards.models import Draw, DrawResult, DrawState
 from tests.factories import ParticipantFactory, ProgrammeFactory, StaffFactory
 from tests.rewards.factories import DrawFactory, complete, drawn

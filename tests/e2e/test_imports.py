@@ -6,10 +6,11 @@ from celery.contrib.testing.worker import start_worker
 from playwright.sync_api import expect
 
 from config.celery_app import app
-from programme.models import ActivityUpload, Run
+from imports.models import ActivityUpload
+from programme.models import Run
 from tests.e2e.test_programme import sign_in
 from tests.factories import ParticipantFactory
-from tests.programme.imports_helpers import FIXTURES, programme_around
+from tests.imports.imports_helpers import FIXTURES, programme_around
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("upload_root")]
 

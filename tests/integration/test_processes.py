@@ -24,7 +24,7 @@ import pytest
 from celery import Celery
 from django.conf import settings
 
-from programme.models import Notice
+from notifications.models import Notice
 from programme.services import level_unlock_notice_key
 from tests.conftest import _skip_or_fail, missing_services
 from tests.factories import ParticipantFactory, ProgrammeFactory

@@ -3,19 +3,11 @@ import uuid
 import zoneinfo
 
 import pytest
-from django.core import mail
 
+from notifications.models import Notice
 from programme import services
 from programme.errors import ProgrammeError
-from programme.models import (
-    Level,
-    LevelCompletion,
-    Notice,
-    Participant,
-    ReviewStatus,
-    Run,
-    WeeklyTally,
-)
+from programme.models import Level, LevelCompletion, Participant, ReviewStatus, Run, WeeklyTally
 from tests.factories import ParticipantFactory, ProgrammeFactory, StaffFactory
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
@@ -314,7 +306,7 @@ def test_announcing_due_levels_twice_writes_each_notice_once(spring):
     first = services.levels_announce_due(now=NOW)
     again = services.levels_announce_due(now=NOW)
     assert again == []
-    assert sum(len(batch) for batch in first) == 3
+    assert len(first) == 3
     week1 = Level.objects.get(programme=spring, number=1)
     assert week1.announced_at == NOW
     assert Level.objects.filter(programme=spring, announced_at__isnull=True).count() == 5
@@ -323,40 +315,6 @@ def test_announcing_due_levels_twice_writes_each_notice_once(spring):
             Notice.objects.filter(participant=participant, key=f"level-unlocked:{week1.pk}").count()
             == 1
         )
-
-
-def test_unlock_emails_go_in_batches_of_at_most_500(spring, monkeypatch):
-    monkeypatch.setattr(services, "EMAIL_BATCH_SIZE", 2)
-    ParticipantFactory.create_batch(5, programme=spring)
-    batches = services.levels_announce_due(now=NOW)
-    assert [len(batch) for batch in batches] == [2, 2, 1]
-
-
-def test_each_unlock_email_is_sent_once_even_when_a_batch_runs_twice(spring):
-    ParticipantFactory.create_batch(2, programme=spring)
-    ParticipantFactory(programme=spring, reminder_emails=False)
-    (batch,) = services.levels_announce_due(now=NOW)
-    assert services.notice_emails_send(notice_ids=batch, now=NOW) == 2
-    assert services.notice_emails_send(notice_ids=batch, now=NOW) == 0
-    assert len(mail.outbox) == 2
-    message = mail.outbox[0]
-    assert message.subject.startswith("Week 1 is open")
-    assert "/unsubscribe/" in message.body
-    assert message.alternatives[0].mimetype == "text/html"
-    assert message.extra_headers["List-Unsubscribe"].startswith("<http")
-
-
-def test_unlock_emails_whose_batch_was_lost_go_out_later_exactly_once(spring):
-    ParticipantFactory.create_batch(2, programme=spring)
-    services.levels_announce_due(now=NOW)  # announced, but the batch tasks never ran
-    assert services.level_unlock_emails_stranded(now=NOW + dt.timedelta(minutes=5)) == []
-    # After two days the news is stale: nothing is sent that late.
-    assert services.level_unlock_emails_stranded(now=NOW + dt.timedelta(days=3)) == []
-    (batch,) = services.level_unlock_emails_stranded(now=NOW + dt.timedelta(minutes=20))
-    services.notice_emails_send(notice_ids=batch, now=NOW)
-    services.notice_emails_send(notice_ids=batch, now=NOW)
-    assert len(mail.outbox) == 2
-    assert services.level_unlock_emails_stranded(now=NOW + dt.timedelta(minutes=40)) == []
 
 
 def test_an_approved_run_stays_approved_when_only_its_notes_change(alice):

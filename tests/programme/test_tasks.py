@@ -6,8 +6,10 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
+from notifications.models import Notice
+from notifications.tasks import send_notice_emails
 from programme import tasks
-from programme.models import Level, Notice
+from programme.models import Level
 from tests.celery_worker import queued_messages, wait_for
 from tests.factories import ParticipantFactory, ProgrammeFactory
 
@@ -35,9 +37,9 @@ def test_the_worker_announces_a_due_level_once_even_when_two_beats_fire(worker):
 def test_a_task_enqueued_in_a_rolled_back_transaction_is_never_sent():
     before = queued_messages()
     with pytest.raises(RuntimeError), transaction.atomic():
-        tasks.send_notice_emails.delay_on_commit([1, 2, 3])
+        send_notice_emails.delay_on_commit([1, 2, 3])
         raise RuntimeError("the request failed")
     assert queued_messages() == before
     with transaction.atomic():
-        tasks.send_notice_emails.delay_on_commit([1, 2, 3])
+        send_notice_emails.delay_on_commit([1, 2, 3])
     assert queued_messages() == before + 1

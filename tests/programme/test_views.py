@@ -170,7 +170,7 @@ def test_the_dashboard_shows_progress_and_an_empty_state(alice_client, participa
 
 
 def test_the_unsubscribe_link_stops_reminders_without_signing_in(client, participant):
-    from programme.emails import unsubscribe_token
+    from notifications.emails import unsubscribe_token
 
     url = f"/unsubscribe/{unsubscribe_token(participant)}/"
     assert client.get(url).status_code == 200

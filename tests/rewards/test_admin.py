@@ -9,7 +9,8 @@ from django.contrib.auth.models import Permission
 from django.test import Client, RequestFactory
 
 from rewards import services, tasks
-from rewards.admin import DrawAdmin, spreadsheet_safe
+from rewards.admin import DrawAdmin
+from rewards.admin.steps import spreadsheet_safe
 from rewards.models import Draw, DrawEvent, DrawResult, DrawState, ResultStatus
 from tests.factories import ParticipantFactory, StaffFactory
 from tests.rewards.factories import DrawFactory, PrizeFactory, complete, drawn

@@ -6,7 +6,8 @@ import uuid
 import pytest
 from django.utils import timezone
 
-from programme.models import Level, LevelCompletion, Notice
+from notifications.models import Notice
+from programme.models import Level, LevelCompletion
 from programme.services import run_delete, run_log
 from rewards import services
 from rewards.draw_core import draw_result, parse_entries

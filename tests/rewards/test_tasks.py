@@ -16,7 +16,8 @@ from django.core import mail
 from django.db import connections, transaction
 from django.utils import timezone
 
-from programme.models import Notice
+from notifications.models import Notice
+from notifications.tasks import notice_emails_queue, send_notice_emails
 from rewards import services, tasks
 from rewards.errors import RewardsError
 from rewards.models import Draw, DrawEvent, DrawResult, DrawState, ResultStatus, Role
@@ -114,12 +115,12 @@ def test_two_beats_forfeiting_at_once_promote_each_alternate_once(programme):
 @pytest.mark.django_db(transaction=True)
 def test_nothing_is_enqueued_when_the_transaction_rolls_back(monkeypatch):
     sent = []
-    monkeypatch.setattr(tasks.send_notice_emails, "delay", lambda *a, **k: sent.append(a))
+    monkeypatch.setattr(send_notice_emails, "delay", lambda *a, **k: sent.append(a))
     with pytest.raises(RuntimeError), transaction.atomic():
-        tasks._email([1, 2, 3], essential=True)
+        notice_emails_queue([1, 2, 3])
         raise RuntimeError("rolled back")
     assert sent == []
-    tasks._email([1, 2, 3], essential=True)  # outside a transaction: sent at once
+    notice_emails_queue([1, 2, 3])  # outside a transaction: sent at once
     assert sent == [([1, 2, 3],)]
 
 

@@ -1,0 +1,102 @@
+"""The one lifecycle every activity change follows: runs here, sessions in exercises.
+
+Lock the participant, find the week the activity falls in (refusing closed weeks), let the
+caller write, then re-check every level the change touched, all in one transaction.
+"""
+
+from contextlib import contextmanager
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .. import weeks
+from ..errors import ProgrammeError
+from ..selectors import moment_text
+from .progress import level_progress_refresh, participant_lock
+
+
+def activity_week(*, participant, moment, now, field="started_at"):
+    """The level whose week ``moment`` falls in, or a ProgrammeError saying why there is none.
+
+    Not in the future, not before the programme starts, not after it ends, not after the
+    week's logging closed. ``field`` names the form field a refusal belongs to.
+    """
+    programme = participant.programme
+    if moment > now:
+        raise ProgrammeError(_("That time is in the future."), field=field)
+    levels = list(programme.levels.all())
+    window = weeks.window_for(programme, levels, moment)
+    if window is None:
+        if levels and moment < min(level.unlocks_at for level in levels):
+            raise ProgrammeError(
+                _("The programme starts on %(start)s; activity before then does not count.")
+                % {"start": moment_text(programme.starts_at, participant)},
+                field=field,
+            )
+        raise ProgrammeError(
+            _("The programme ended on %(end)s.")
+            % {"end": moment_text(programme.ends_at, participant)},
+            field=field,
+        )
+    level, _starts, ends = window
+    closes = weeks.logging_closes_at(programme, ends)
+    if now >= closes:
+        raise ProgrammeError(
+            _("Logging for week %(number)s closed on %(closed)s.")
+            % {"number": level.number, "closed": moment_text(closes, participant)},
+            field=field,
+        )
+    return level
+
+
+class ActivityChange:
+    """What one change to a participant's activity has locked, checked and touched."""
+
+    def __init__(self, participant, now):
+        self.participant = participant
+        self.now = now
+        self.levels = {}
+
+    def submitted_before(self, model, submission_token):
+        """The row a form with this one-time token already made, or None."""
+        if not submission_token:
+            return None
+        return model.objects.filter(
+            participant=self.participant, submission_token=submission_token
+        ).first()
+
+    def week_of(self, moment, *, field):
+        """The level ``moment`` counts toward (see ``activity_week``); it is re-checked."""
+        level = activity_week(
+            participant=self.participant, moment=moment, now=self.now, field=field
+        )
+        self.levels[level.pk] = level
+        return level
+
+    def lock(self, activity, *, moment_field, refuse=None):
+        """``activity`` re-read under its row lock; refused once its week's logging closed.
+
+        ``refuse`` may raise first for reasons of its own (a rejected run).
+        """
+        activity = type(activity).objects.select_for_update().get(pk=activity.pk)
+        if refuse is not None:
+            refuse(activity)
+        if activity.level_id is not None:
+            activity_week(
+                participant=self.participant,
+                moment=getattr(activity, moment_field),
+                now=self.now,
+                field=moment_field,
+            )
+            self.levels[activity.level_id] = activity.level
+        return activity
+
+
+@contextmanager
+def activity_change(participant, *, now):
+    """Yield an ``ActivityChange``; on leaving, every level it touched is re-checked."""
+    with transaction.atomic():
+        change = ActivityChange(participant_lock(participant), now)
+        yield change
+        for level in change.levels.values():
+            level_progress_refresh(participant=change.participant, level=level, now=now)

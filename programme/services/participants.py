@@ -1,0 +1,77 @@
+"""Joining a programme and a participant's own settings."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..errors import ProgrammeError
+from ..models import Participant, WeeklyTally
+
+
+def participant_join(
+    *,
+    user,
+    programme,
+    display_name,
+    time_zone,
+    units,
+    country,
+    confirmed_age,
+    confirmed_residence,
+    accepted_rules,
+    leaderboard_opt_in=False,
+    now=None,
+):
+    """Make ``user`` a participant of ``programme``; joining twice returns the first one."""
+    now = now or timezone.now()
+    if not user.has_verified_email:
+        raise ProgrammeError(_("Please confirm your email address before joining."))
+    if now >= programme.logging_closes_at:
+        raise ProgrammeError(_("This programme has ended and is no longer open for joining."))
+    if not (confirmed_age and confirmed_residence and accepted_rules):
+        raise ProgrammeError(_("Please confirm your eligibility and accept the rules to join."))
+    existing = Participant.objects.filter(user=user, programme=programme).first()
+    if existing:
+        return existing
+    try:
+        with transaction.atomic():
+            return Participant.objects.create(
+                user=user,
+                programme=programme,
+                display_name=display_name,
+                time_zone=time_zone,
+                units=units,
+                country=country,
+                confirmed_age_at=now,
+                confirmed_residence_at=now,
+                consented_rules_at=now,
+                leaderboard_opt_in=leaderboard_opt_in,
+            )
+    except IntegrityError:
+        # Two tabs submitted at once: the other request made the row.
+        return Participant.objects.get(user=user, programme=programme)
+
+
+PARTICIPANT_SETTINGS = {
+    "display_name",
+    "time_zone",
+    "units",
+    "leaderboard_opt_in",
+    "reminder_emails",
+}
+
+
+def participant_update(*, participant, **changes):
+    """Change a participant's own settings; the leaderboard opt-in reaches their tallies too."""
+    unknown = set(changes) - PARTICIPANT_SETTINGS
+    if unknown:
+        raise ValueError(f"not participant settings: {sorted(unknown)}")
+    with transaction.atomic():
+        for name, value in changes.items():
+            setattr(participant, name, value)
+        participant.save(update_fields=[*changes, "updated_at"])
+        if "leaderboard_opt_in" in changes:
+            WeeklyTally.objects.filter(participant=participant).update(
+                leaderboard_opt_in=participant.leaderboard_opt_in
+            )
+    return participant

@@ -1,0 +1,99 @@
+"""The one place where a level is completed or taken back, and the numbers kept beside it."""
+
+from django.db.models import Count, Sum
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from notifications.models import Notice
+
+from ..activities import activity_kinds
+from ..models import Level, LevelCompletion, Participant, ReviewStatus, Run, WeeklyTally
+
+
+def participant_lock(participant):
+    """Serialise activity changes per participant, so two requests cannot race the tallies.
+
+    Call inside ``transaction.atomic``; returns the locked row with its programme.
+    """
+    return (
+        Participant.objects.select_for_update().select_related("programme").get(pk=participant.pk)
+    )
+
+
+def level_progress_refresh(*, participant, level, now):
+    """Recount the week's counted activity, then record or withdraw the level's completion.
+
+    Called inside the transaction of every activity change (runs, sessions, reviews, goal
+    edits): fills the WeeklyTally from counted runs and from every registered activity kind
+    (foot-strength sessions), then refreshes the participant's maintained totals.
+    """
+    runs = Run.objects.filter(participant=participant, level=level, status=ReviewStatus.COUNTED)
+    totals = runs.aggregate(count=Count("pk"), distance=Sum("distance_m"))
+    counts = {"run_count": totals["count"], "distance_m": totals["distance"] or 0}
+    for kind in activity_kinds():
+        counts[kind.tally_field] = kind.model.objects.filter(
+            participant=participant, level=level
+        ).count()
+    WeeklyTally.objects.update_or_create(
+        participant=participant,
+        level=level,
+        defaults={**counts, "leaderboard_opt_in": participant.leaderboard_opt_in},
+    )
+    met = level.goals_met(
+        runs=counts["run_count"],
+        distance_m=counts["distance_m"],
+        sessions=counts.get("session_count", 0),
+    )
+    completion = LevelCompletion.objects.filter(participant=participant, level=level).first()
+    if met and completion is None:
+        LevelCompletion.objects.create(
+            participant=participant, level=level, completed_at=now, tickets=level.tickets
+        )
+        Notice.objects.get_or_create(
+            participant=participant,
+            key=f"level-completed:{level.pk}",
+            defaults={
+                "title": _("You completed week %(number)s!") % {"number": level.number},
+                "body": ngettext(
+                    "You earned %(tickets)s draw ticket.",
+                    "You earned %(tickets)s draw tickets.",
+                    level.tickets,
+                )
+                % {"tickets": level.tickets},
+                "url": reverse("programme:level", args=[level.number]),
+                "created_at": now,
+            },
+        )
+    elif not met and completion is not None and not _completions_locked(level):
+        completion.delete()
+        Notice.objects.filter(participant=participant, key=f"level-completed:{level.pk}").delete()
+    participant_totals_refresh(participant=participant)
+
+
+def _completions_locked(level):
+    """Whether a draw's entries have closed over ``level``, read under the level's row lock.
+
+    A draw closing its entries right now holds that lock until its snapshot commits, so a
+    completion it counted is never withdrawn behind its back. Only this rare path waits.
+    """
+    return (
+        Level.objects.select_for_update()
+        .filter(pk=level.pk)
+        .values_list("completions_locked_at", flat=True)
+        .get()
+        is not None
+    )
+
+
+def participant_totals_refresh(*, participant):
+    """Keep the leaderboard's and the draw's numbers on the participant row."""
+    distance = WeeklyTally.objects.filter(participant=participant).aggregate(
+        total=Sum("distance_m")
+    )
+    tickets = LevelCompletion.objects.filter(participant=participant).aggregate(
+        total=Sum("tickets")
+    )
+    Participant.objects.filter(pk=participant.pk).update(
+        total_distance_m=distance["total"] or 0, tickets=tickets["total"] or 0
+    )

@@ -1,0 +1,268 @@
+"""A draw's steps: draft → scheduled → entries closed → drawn (then results.py finishes it).
+
+Each step runs in one transaction holding the draw's row lock (``select_for_update``) and
+re-checks the state it starts from, so two staff clicking at once, a double-clicked button,
+a retried task or a worker killed mid-draw all end with the step done once. Unique
+constraints on results and on the audit trail's steps back that up in the database.
+"""
+
+import secrets
+import uuid
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
+
+from notifications.models import Notice
+from programme.models import Participant
+
+from ..draw_core import SEED_BYTES, canonical_entries, commitment_for, draw_result, entries_digest
+from ..draw_core import parse_entries as parse_entries_file
+from ..errors import RewardsError
+from ..models import (
+    Draw,
+    DrawResult,
+    DrawSnapshot,
+    DrawState,
+    ResultStatus,
+    Role,
+)
+from ..queries import store_binary
+from ..selectors import counted_levels, eligible_entries
+from .audit import Action, draw_lock, event_record
+from .results import award_notice, finish_if_done, pass_over_reason, result_close
+
+# Configuration ------------------------------------------------------------------------
+
+
+def draw_configuration_problems(draw):
+    """What is wrong with a draw's set-up, as (field, message) pairs; empty when fine."""
+    problems = []
+    if draw.prize_id and draw.programme_id and draw.prize.programme_id != draw.programme_id:
+        problems.append(("prize", _("The prize belongs to another programme.")))
+    if draw.level_id and draw.programme_id and draw.level.programme_id != draw.programme_id:
+        problems.append(("level", _("The level belongs to another programme.")))
+    if draw.prize_id and draw.winners:
+        promised = (
+            Draw.objects.filter(prize_id=draw.prize_id)
+            .exclude(pk=draw.pk)
+            .aggregate(total=Sum("winners"))["total"]
+            or 0
+        )
+        if promised + draw.winners > draw.prize.quantity:
+            problems.append(
+                (
+                    "winners",
+                    _(
+                        "Only %(left)s of the %(quantity)s “%(prize)s” are not promised "
+                        "to another draw."
+                    )
+                    % {
+                        "left": max(draw.prize.quantity - promised, 0),
+                        "quantity": draw.prize.quantity,
+                        "prize": draw.prize.name,
+                    },
+                )
+            )
+    return problems
+
+
+# Schedule: the seed is drawn and committed to ----------------------------------------
+
+
+@sensitive_variables("seed")  # never in an error report
+def draw_schedule(*, draw, actor, now=None):
+    """Draft → scheduled: a fresh CSPRNG seed is stored and its commitment published."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        draw = draw_lock(draw.pk)
+        if draw.state != DrawState.DRAFT:
+            raise RewardsError(_("This draw is already scheduled."))
+        problems = draw_configuration_problems(draw)
+        if problems:
+            raise RewardsError(problems[0][1], field=problems[0][0])
+        seed = secrets.token_bytes(SEED_BYTES)
+        draw.state = DrawState.SCHEDULED
+        draw.seed = seed
+        draw.commitment = commitment_for(seed)
+        draw.scheduled_at = now
+        draw.save(update_fields=["state", "seed", "commitment", "scheduled_at", "updated_at"])
+        event_record(draw=draw, action=Action.SCHEDULED, actor=actor, now=now, note=draw.commitment)
+    return draw
+
+
+# Close entries: the snapshot ------------------------------------------------------------
+
+
+def _snapshot_take(*, draw, now):
+    """Stream the eligible entries into the canonical file; store it with its digest."""
+    entrants = tickets = 0
+
+    def counted(rows):
+        nonlocal entrants, tickets
+        for row in rows:
+            entrants += 1
+            tickets += row[1]
+            yield row
+
+    data = canonical_entries(counted(eligible_entries(draw)))
+    snapshot = DrawSnapshot.objects.create(
+        draw=draw,
+        entries=b"",
+        digest=entries_digest(data),
+        entrant_count=entrants,
+        ticket_count=tickets,
+        created_at=now,
+    )
+    store_binary(snapshot, "entries", data)
+    snapshot.entries = data
+    return snapshot
+
+
+def draw_close_entries(*, draw, actor, now=None):
+    """Scheduled → entries closed: lock the counted levels' completions, take the snapshot."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        draw = draw_lock(draw.pk)
+        if draw.state == DrawState.DRAFT:
+            raise RewardsError(_("Schedule the draw before closing its entries."))
+        if draw.state != DrawState.SCHEDULED:
+            raise RewardsError(_("Entries of this draw are already closed."))
+        # From now on a completion these levels gave is never taken back.
+        counted_levels(draw).filter(completions_locked_at__isnull=True).update(
+            completions_locked_at=now
+        )
+        snapshot = _snapshot_take(draw=draw, now=now)
+        draw.state = DrawState.ENTRIES_CLOSED
+        draw.entries_closed_at = now
+        draw.save(update_fields=["state", "entries_closed_at", "updated_at"])
+        event_record(
+            draw=draw,
+            action=Action.ENTRIES_CLOSED,
+            actor=actor,
+            now=now,
+            note=_("%(entrants)s entrants, %(tickets)s tickets, digest %(digest)s")
+            % {
+                "entrants": snapshot.entrant_count,
+                "tickets": snapshot.ticket_count,
+                "digest": snapshot.digest,
+            },
+        )
+    return draw
+
+
+# Run ----------------------------------------------------------------------------------
+
+
+def draw_request_run(*, draw, actor, public_entropy, now=None):
+    """Fix the public entropy (once) and give the run a task id; the caller enqueues it.
+
+    Asking again after a failed or lost task keeps the first entropy and only makes a new
+    task id: the draw itself still runs exactly once (see ``draw_run``).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        draw = draw_lock(draw.pk)
+        if draw.state in (DrawState.DRAWN, DrawState.FINISHED):
+            raise RewardsError(_("This draw has already been drawn."))
+        if draw.state != DrawState.ENTRIES_CLOSED:
+            raise RewardsError(_("Close the entries before running the draw."))
+        fields = ["run_task_id", "updated_at"]
+        if draw.run_requested_at is None:
+            draw.public_entropy = public_entropy
+            draw.run_requested_at = now
+            fields += ["public_entropy", "run_requested_at"]
+            event_record(
+                draw=draw,
+                action=Action.RUN_REQUESTED,
+                actor=actor,
+                now=now,
+                note=_("Public entropy: “%(entropy)s”") % {"entropy": public_entropy},
+            )
+        draw.run_task_id = str(uuid.uuid4())
+        draw.save(update_fields=fields)
+    return draw
+
+
+def draw_run(*, draw_id, now=None):
+    """Entries closed → drawn, exactly once: rank the stored snapshot, write every result.
+
+    The draw's row lock serialises concurrent attempts; whoever comes second finds the draw
+    drawn and changes nothing. Everything is one transaction, so a worker killed half way
+    leaves no trace and the re-delivered task draws the same result (the ranking is a pure
+    function of published data). Returns the ids of the notices to email after commit.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        draw = Draw.objects.select_for_update().filter(pk=draw_id).first()
+        if draw is None or draw.state != DrawState.ENTRIES_CLOSED:
+            return []
+        if draw.run_requested_at is None:
+            raise RewardsError(_("Staff have not asked for this draw to run yet."))
+        snapshot = DrawSnapshot.objects.get(draw=draw)
+        data = bytes(snapshot.entries)
+        if entries_digest(data) != snapshot.digest:
+            raise RewardsError(_("The stored entries file does not match its published digest."))
+        ranked = draw_result(
+            parse_entries_file(data),
+            seed=bytes(draw.seed),
+            public_entropy=draw.public_entropy,
+            winners=draw.winners,
+            alternates=draw.alternates,
+        )
+        del data
+        participants = {
+            participant.draw_id: participant
+            for participant in Participant.objects.filter(
+                draw_id__in=[entrant for _, entrant, _ in ranked]
+            ).only("pk", "draw_id", "time_zone")
+        }
+        deadline = now + timedelta(days=draw.claim_window_days)
+        results = DrawResult.objects.bulk_create(
+            DrawResult(
+                draw=draw,
+                rank=rank,
+                entrant=entrant,
+                participant=participants.get(uuid.UUID(entrant)),
+                role=role,
+                status=ResultStatus.NOTIFIED if role == Role.WINNER else ResultStatus.WAITING,
+                awarded_at=now if role == Role.WINNER else None,
+                claim_deadline=deadline if role == Role.WINNER else None,
+                status_changed_at=now,
+            )
+            for rank, entrant, role in ranked
+        )
+        draw.state = DrawState.DRAWN
+        draw.drawn_at = now
+        draw.save(update_fields=["state", "drawn_at", "updated_at"])
+        winners = [result for result in results if result.role == Role.WINNER]
+        event_record(
+            draw=draw,
+            action=Action.DRAWN,
+            now=now,
+            note=_("%(winners)s winners, %(alternates)s alternates")
+            % {"winners": len(winners), "alternates": len(results) - len(winners)},
+        )
+        # Accounts deleted since entries closed, and (one prize per person) winners of
+        # another draw that ran in between, pass their prize on in rank order. The
+        # published ranking is untouched, so the result stays verifiable.
+        passed_over = pass_over_reason(
+            draw=draw, participant_ids=[result.participant_id for result in winners]
+        )
+        notices = Notice.objects.bulk_create(
+            award_notice(result=result, draw=draw, participant=result.participant, now=now)
+            for result in winners
+            if result.participant_id not in passed_over
+        )
+        notice_ids = [notice.pk for notice in notices]
+        for result in winners:
+            if result.participant_id in passed_over:
+                status, action, reason = passed_over[result.participant_id]
+                notice_ids += result_close(
+                    result=result, status=status, reason=reason, action=action, now=now, draw=draw
+                )
+        finish_if_done(draw=draw, now=now)
+    return notice_ids

@@ -1,8 +1,0 @@
-from tests.access import public
-
-RULES = {
-    "landing": public("/"),
-    "rules": public("/rules/"),
-    "healthz": public("/healthz"),
-    "readyz": public("/readyz"),
-}
