@@ -1,3 +1,5 @@
+from allauth.account.admin import EmailAddressAdmin as BaseEmailAddressAdmin
+from allauth.account.models import EmailAddress
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -20,3 +22,18 @@ class UserAdmin(BaseUserAdmin):
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+
+# allauth's "mark verified" action names no permission, so staff who may only look at the
+# addresses could verify them. Verifying changes an address: it needs the change permission.
+# (Importing allauth's admin above registered its class; ours replaces it.)
+admin.site.unregister(EmailAddress)
+
+
+@admin.register(EmailAddress)
+class EmailAddressAdmin(BaseEmailAddressAdmin):
+    @admin.action(
+        permissions=["change"], description=BaseEmailAddressAdmin.make_verified.short_description
+    )
+    def make_verified(self, request, queryset):
+        return super().make_verified(request, queryset)

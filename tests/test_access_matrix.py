@@ -3,15 +3,28 @@ import pkgutil
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth.models import Permission
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
 import tests
-from tests.access import ADMIN_LOGIN, JOIN, LOGIN, ROLES, World, url_patterns
+from tests.access import (
+    ADMIN_LOGIN,
+    ADMIN_ROLES,
+    JOIN,
+    LOGIN,
+    ROLES,
+    World,
+    admin_actions,
+    database_state,
+    django_admin_routes,
+    url_patterns,
+)
 from tests.factories import ParticipantFactory, ProgrammeFactory, StaffFactory, UserFactory
 
 
-def collect_rules():
+def collect_rules(kind):
     rules = {}
     for module in pkgutil.iter_modules(tests.__path__):
         if not module.ispkg:
@@ -20,31 +33,40 @@ def collect_rules():
             found = importlib.import_module(f"tests.{module.name}.access_rules")
         except ModuleNotFoundError:
             continue
-        duplicated = rules.keys() & found.RULES.keys()
+        table = getattr(found, kind, {})
+        duplicated = rules.keys() & table.keys()
         assert not duplicated, f"URL names with two rules: {duplicated}"
-        rules.update(found.RULES)
+        rules.update(table)
     return rules
 
 
-RULES = collect_rules()
-CASES = [(name, role) for name in sorted(RULES) for role in ROLES]
+RULES = collect_rules("RULES")
+ADMIN_RULES = collect_rules("ADMIN_RULES")
 
 
 def test_every_url_pattern_has_an_access_rule():
+    standard_admin = django_admin_routes()
     missing = []
     for name, route in url_patterns():
-        if route.startswith("admin/"):
-            continue  # checked model by model below
-        if name not in RULES:
+        if route in standard_admin:
+            continue  # Django's own admin pages: checked model by model below
+        rules = ADMIN_RULES if route.startswith("admin/") else RULES
+        if name not in rules:
             missing.append(f"{name or '(unnamed)'} → /{route}")
     assert not missing, (
         "URL patterns without an access rule in tests/*/access_rules.py:\n" + "\n".join(missing)
     )
 
 
+def test_every_admin_action_of_ours_has_an_access_rule():
+    missing = set(admin_actions()) - ADMIN_RULES.keys()
+    assert not missing, f"Admin actions without a rule in ADMIN_RULES: {sorted(missing)}"
+
+
 def test_no_rule_is_left_without_its_pattern():
     names = {name for name, _ in url_patterns()}
     assert not set(RULES) - names
+    assert not set(ADMIN_RULES) - names - set(admin_actions())
 
 
 @pytest.fixture
@@ -60,16 +82,30 @@ def world(db):
     )
 
 
-def client_for(world, role):
-    client = Client()
-    person = {
-        "anonymous": None,
-        "user": world.user,
-        "participant": world.participant.user,
-        "other": world.other.user,
-        "staff": world.staff,
-        "superuser": world.superuser,
-    }[role]
+def staff_holding(permissions):
+    staff = StaffFactory(email="permitted@example.org")
+    for permission in permissions:
+        app_label, codename = permission.split(".")
+        staff.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return staff
+
+
+def client_for(world, role, permissions=()):
+    # CSRF has its own tests (tests/core); here every POST reaches the view.
+    client = Client(enforce_csrf_checks=False)
+    if role in ("permitted", "short"):
+        person = staff_holding(permissions)
+    else:
+        person = {
+            "anonymous": None,
+            "user": world.user,
+            "participant": world.participant.user,
+            "other": world.other.user,
+            "staff": world.staff,
+            "superuser": world.superuser,
+        }[role]
     if person is not None:
         client.force_login(person)
     return client
@@ -99,13 +135,70 @@ def assert_outcome(response, expected, url):
         assert "unsafe-inline" not in policy, url
 
 
-@pytest.mark.parametrize(("name", "role"), CASES)
-def test_access(world, name, role):
-    rule = RULES[name]
-    url = rule.resolve_url(world)
-    response = getattr(client_for(world, role), rule.method)(url)
-    assert_outcome(response, rule.expected(role), url)
+def assert_rows_unchanged(before, after, role):
+    changed = sorted(table for table in after if before.get(table) != after[table])
+    assert not changed, f"{role} wrote to {changed}"
 
+
+def check(world, rule, method, roles, permissions=()):
+    """Ask as each role: the expected answer (never a 500), and no row changed unless the
+    rule lets that role write. Each role asks in a savepoint rolled back afterwards, so one
+    world serves them all and a permitted deletion does not change what the next one sees."""
+    url = rule.resolve_url(world)
+    body = rule.body(world) if method == "post" else {}
+    problems = []
+    for role in roles:
+        with transaction.atomic():
+            client = client_for(world, role, permissions)
+            before = database_state()
+            response = getattr(client, method)(url, body)
+            after = database_state()
+            transaction.set_rollback(True)
+        try:
+            if not rule.may_write(role, method):
+                assert_rows_unchanged(before, after, role)
+            assert_outcome(response, rule.expected(role, method), f"{role}: {method.upper()} {url}")
+        except AssertionError as error:
+            problems.append(str(error).splitlines()[0])
+    assert not problems, "\n".join(problems)
+
+
+# The site: every pattern, GET and POST, for every role ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "method"), [(name, method) for name in sorted(RULES) for method in ("get", "post")]
+)
+def test_access(world, name, method):
+    check(world, RULES[name], method, ROLES)
+
+
+# The admin pages and actions of our own ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "method"),
+    [(name, method) for name, rule in sorted(ADMIN_RULES.items()) for method in rule.methods],
+)
+def test_admin_access(world, name, method):
+    rule = ADMIN_RULES[name]
+    check(world, rule, method, ADMIN_ROLES, rule.permissions)
+
+
+@pytest.mark.parametrize(
+    ("name", "method", "permissions"),
+    [
+        pytest.param(name, method, permissions, id=f"{name}-{method}-{'+'.join(permissions)}")
+        for name, rule in sorted(ADMIN_RULES.items())
+        for method in rule.methods
+        for permissions in rule.not_enough
+    ],
+)
+def test_admin_refuses_staff_short_of_the_permissions(world, name, method, permissions):
+    check(world, ADMIN_RULES[name], method, ["short"], permissions)
+
+
+# Django's own admin pages, model by model ---------------------------------------------
 
 ADMIN_CHANGELISTS = sorted(
     reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")

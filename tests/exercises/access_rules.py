@@ -1,6 +1,6 @@
-from tests.access import public
+from tests.access import AS_GET, as_get, public
 from tests.factories import StrengthSessionFactory
-from tests.programme.access_rules import participant_page
+from tests.programme.access_rules import READ_ONLY, participant_page
 
 
 def a_session(world):
@@ -10,15 +10,20 @@ def a_session(world):
 
 
 RULES = {
-    # The catalogue is public.
+    # The catalogue is public and read-only.
     "exercises:list": public("/exercises/"),
     "exercises:detail": public("/exercises/big-toe-lift/"),
-    "exercises:routine": participant_page("/levels/1/routine/"),
-    "exercises:sessions": participant_page("/sessions/"),
-    "exercises:session_new": participant_page("/sessions/new/"),
-    # B may not even learn that A's session exists.
-    "exercises:session": participant_page(lambda w: f"/sessions/{a_session(w).pk}/", other=404),
+    "exercises:routine": participant_page("/levels/1/routine/", post=READ_ONLY),
+    "exercises:sessions": participant_page("/sessions/", post=READ_ONLY),
+    "exercises:session_new": participant_page("/sessions/new/", post=AS_GET),
+    # B may not even learn that A's session exists, nor change or delete it.
+    "exercises:session": participant_page(
+        lambda w: f"/sessions/{a_session(w).pk}/", other=404, post=AS_GET
+    ),
     "exercises:session_delete": participant_page(
-        lambda w: f"/sessions/{a_session(w).pk}/delete/", other=404
+        lambda w: f"/sessions/{a_session(w).pk}/delete/",
+        other=404,
+        post=as_get(participant=302),
+        writes=("participant",),
     ),
 }

@@ -13,9 +13,9 @@ from django.db import OperationalError
 from accounts.services import account_data_export, account_delete
 from core.units import pace_seconds
 from imports import selectors, services, tasks
-from programme import services as programme_services
 from imports.activity_files import parse_activity_file
 from imports.models import ActivityUpload, RunTrack, UploadState
+from programme import services as programme_services
 from programme.models import LevelCompletion, ReviewStatus, Run, WeeklyTally
 from tests.factories import ParticipantFactory, RunFactory
 from tests.imports.imports_helpers import as_upload, file_exists, fixture, programme_around
