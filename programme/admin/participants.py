@@ -17,6 +17,7 @@ from ..models import (
     ReviewStatus,
     Run,
 )
+from ..services.participants import PARTICIPANT_SETTINGS
 from .access import can_see_figures
 
 # Participants ----------------------------------------------------------------------
@@ -160,7 +161,7 @@ class ParticipantAdmin(admin.ModelAdmin):
         settings = {
             name: form.cleaned_data[name]
             for name in form.changed_data
-            if name in services.PARTICIPANT_SETTINGS
+            if name in PARTICIPANT_SETTINGS
         }
         if settings:
             services.participant_update(participant=obj, **settings)

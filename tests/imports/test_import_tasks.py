@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.db import transaction
 
-from imports import services
+from imports import services, tasks
 from imports.models import ActivityUpload, UploadState
 from programme.models import Run
 from tests.celery_worker import queued_messages, wait_for
@@ -33,7 +33,10 @@ def all_finished():
 
 
 def upload(participant, *files):
-    return services.activity_uploads_create(participant=participant, files=list(files)).created
+    """What the import page does: store the files, then queue them after commit."""
+    created = services.activity_uploads_create(participant=participant, files=list(files)).created
+    tasks.activity_uploads_queue([made.pk for made in created])
+    return created
 
 
 def test_the_worker_reads_hostile_files_safely_and_keeps_working(worker):

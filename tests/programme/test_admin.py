@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from programme import services
+from programme.errors import ProgrammeError
 from programme.models import (
     Level,
     LevelCompletion,
@@ -531,7 +532,7 @@ def test_a_review_the_rules_refuse_is_reported_and_the_others_go_ahead(
 
     def review(*, run, **kwargs):
         if run.pk == refused.pk:
-            raise services.ProgrammeError("Logging for week 1 closed on 9 Mar 2026, 06:00.")
+            raise ProgrammeError("Logging for week 1 closed on 9 Mar 2026, 06:00.")
         return real_review(run=run, **kwargs)
 
     monkeypatch.setattr(services, "run_review", review)

@@ -9,7 +9,8 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from exercises.models import StrengthSession
-from programme import selectors, services
+from programme import services
+from programme.figures import figures_for
 from programme.models import LevelCompletion, Participant, ReviewStatus, Run, WeeklyTally
 from tests.factories import ParticipantFactory, ProgrammeFactory, StaffFactory
 
@@ -70,7 +71,7 @@ def known(db):
 def test_the_figures_of_a_known_programme(known):
     programme, now = known
 
-    figures = selectors.figures_for(programme, now)
+    figures = figures_for(programme, now)
 
     assert figures.participant_count == 3
     assert figures.current_week.number == 2
@@ -90,14 +91,14 @@ def test_the_figures_of_a_known_programme(known):
 
 def test_before_the_first_week_nothing_is_current(known):
     programme, _now = known
-    figures = selectors.figures_for(programme, berlin(2, 5))
+    figures = figures_for(programme, berlin(2, 5))
     assert figures.current_week is None
     assert figures.active_this_week == 0
 
 
 def test_a_programme_nobody_joined_has_empty_figures(db):
     programme = ProgrammeFactory()
-    figures = selectors.figures_for(programme, programme.week_start(1) + timedelta(hours=1))
+    figures = figures_for(programme, programme.week_start(1) + timedelta(hours=1))
     assert (figures.participant_count, figures.total_distance_m, figures.held_runs) == (0, 0, 0)
     assert figures.signups_per_day == []
     assert [week.completed for week in figures.weeks] == [0] * 6
@@ -244,4 +245,4 @@ def test_the_figures_page_makes_the_same_few_queries_for_10_or_200_participants(
 def test_the_figures_selector_makes_four_queries(programme, django_assert_num_queries):
     grow(programme, 20)
     with django_assert_num_queries(4):
-        selectors.figures_for(programme, programme.week_start(1) + timedelta(days=1))
+        figures_for(programme, programme.week_start(1) + timedelta(days=1))

@@ -172,7 +172,7 @@ def test_the_dashboard_shows_progress_and_an_empty_state(alice_client, participa
 def test_the_unsubscribe_link_stops_reminders_without_signing_in(client, participant):
     from notifications.emails import unsubscribe_token
 
-    url = f"/unsubscribe/{unsubscribe_token(participant)}/"
+    url = f"/unsubscribe/{unsubscribe_token(participant.pk)}/"
     assert client.get(url).status_code == 200
     client.post(url)
     participant.refresh_from_db()

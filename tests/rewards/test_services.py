@@ -10,7 +10,7 @@ from notifications.models import Notice
 from programme.models import Level, LevelCompletion
 from programme.services import run_delete, run_log
 from rewards import services
-from rewards.draw_core import draw_result, parse_entries
+from rewards.draw_core import commitment_for, draw_result, parse_entries
 from rewards.errors import RewardsError
 from rewards.models import (
     Draw,
@@ -22,6 +22,7 @@ from rewards.models import (
     Role,
 )
 from rewards.selectors import draw_summary
+from rewards.services import draws
 from tests.factories import ParticipantFactory, StaffFactory, UserFactory
 from tests.rewards.factories import DrawFactory, PrizeFactory, complete, drawn
 
@@ -58,7 +59,7 @@ def test_the_spec_vector_through_the_django_draw(programme, staff_user, monkeypa
         entrant, tickets = line.split(",")
         participant = ParticipantFactory(programme=programme, draw_id=uuid.UUID(entrant))
         complete(participant, int(tickets))  # the factory's level n gives n tickets
-    monkeypatch.setattr(services.secrets, "token_bytes", lambda size: SEED)
+    monkeypatch.setattr(draws.secrets, "token_bytes", lambda size: SEED)
     draw = DrawFactory(prize__programme=programme, winners=3, alternates=2)
 
     notice_ids = drawn(draw, staff=staff_user, entropy=ENTROPY, now=NOW)
@@ -196,7 +197,7 @@ def test_scheduling_stores_a_fresh_seed_and_publishes_only_its_commitment(progra
     draw.refresh_from_db()
     other.refresh_from_db()
     assert len(bytes(draw.seed)) == 32 and bytes(draw.seed) != bytes(other.seed)
-    assert draw.commitment == services.commitment_for(bytes(draw.seed))
+    assert draw.commitment == commitment_for(bytes(draw.seed))
     event = DrawEvent.objects.get(draw=draw)
     assert (event.action, event.actor, event.at) == ("scheduled", staff_user, NOW)
     assert bytes(draw.seed).hex() not in event.note
@@ -284,7 +285,7 @@ def test_a_draw_that_crashed_half_way_leaves_no_trace_and_reruns_to_the_same_res
     def worker_killed(**kwargs):
         raise SystemExit("worker lost")
 
-    monkeypatch.setattr(services, "_finish_if_done", worker_killed)
+    monkeypatch.setattr(draws, "finish_if_done", worker_killed)
     with pytest.raises(SystemExit):
         services.draw_run(draw_id=draw.pk, now=NOW)
     draw.refresh_from_db()
