@@ -14,6 +14,7 @@ import uuid
 import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
+from kombu.exceptions import OperationalError as BrokerError
 
 from imports import tasks, uploads
 from imports.models import ActivityUpload, RunTrack, UploadState
@@ -470,3 +471,33 @@ def test_the_import_pages_use_a_small_constant_number_of_queries(
     with django_assert_max_num_queries(12):
         response = alice.get(url)
     assert response.status_code == 200
+
+
+# The broker is down ------------------------------------------------------------------------------
+
+
+def test_an_upload_made_while_the_broker_is_down_keeps_its_file_and_imports_later(
+    alice, participant, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broker_down(upload_id):
+        raise BrokerError("Connection refused")
+
+    monkeypatch.setattr(tasks.import_activity_file, "delay", broker_down)
+    response = upload_and_queue(alice, django_capture_on_commit_callbacks, as_upload(recent_fit()))
+
+    assert "1 file is being imported." in response.content.decode()
+    made = ActivityUpload.objects.get()
+    assert made.state == UploadState.QUEUED
+    assert made.file and made.file.storage.exists(made.file.name)
+
+    # Once the broker is back, the sweep queues it and it becomes a run.
+    queued = []
+    monkeypatch.setattr(tasks.import_activity_file, "delay", queued.append)
+    ActivityUpload.objects.filter(pk=made.pk).update(
+        updated_at=made.updated_at - dt.timedelta(minutes=10)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.requeue_stalled_imports()
+    assert queued == [made.pk]
+    assert tasks.import_activity_file(made.pk) == UploadState.DONE
+    assert Run.objects.filter(participant=participant, track__upload=made).count() == 1
