@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from core.units import format_distance, format_duration
 
 from . import weeks
-from .activity_files import ActivityFileError, parse_activity_file
+from .activity_files import MAX_ACTIVITIES_PER_FILE, ActivityFileError, parse_activity_file
 from .errors import ProgrammeError
 from .models import (
     UPLOAD_FINAL_STATES,
@@ -596,7 +596,6 @@ def notices_mark_read(*, participant, now=None):
 # A track that holds a pace faster than the manual-run rules allow, for a minute or more.
 SUSTAINED_IMPOSSIBLE_MPS = 1000 / IMPOSSIBLE_PACE_S_PER_KM
 SUSTAINED_REVIEW_MPS = 1000 / REVIEW_PACE_S_PER_KM
-MAX_ACTIVITIES_PER_FILE = 20
 # A file whose processing crashed the worker this many times is marked failed, not retried.
 IMPORT_MAX_ATTEMPTS = 3
 # Queued this long without being picked up, or reading this long, means the task was lost.
@@ -780,6 +779,8 @@ def _write_runs(*, upload_id, activities, now):
     One refused activity refuses the whole file, naming the activity: a partly imported file
     could not simply be uploaded again once the problem is fixed.
     """
+    # The parser already refuses a file of more activities, as it reads; this keeps the
+    # transaction bounded whatever hands it a list.
     if len(activities) > MAX_ACTIVITIES_PER_FILE:
         raise ProgrammeError(
             _("The file holds %(count)s runs; at most %(limit)s can be imported from one file.")

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from programme.activity_files import (
+    MAX_ACTIVITIES_PER_FILE,
     MAX_FILE_BYTES,
     ActivityFileError,
     detect_format,
@@ -28,6 +29,9 @@ from programme.activity_files import (
 from programme.activity_files.gpx import extract_gpx
 from programme.activity_files.synthetic import (
     FitWriter,
+    empty_activities_tcx,
+    empty_tracks_gpx,
+    sessions_fit,
     synthetic_fit,
     synthetic_gpx,
     synthetic_tcx,
@@ -250,6 +254,60 @@ def test_too_many_track_points(module, monkeypatch):
     error = refuse(data)
     assert error.code == "too_many_points"
     assert "more than 100,000 track points" in error.message  # the message names the real limit
+
+
+TOO_MANY_ACTIVITIES = (
+    "The file holds more than 20 activities; at most 20 can be imported from one file."
+)
+MANY_ACTIVITIES = {"gpx": empty_tracks_gpx, "tcx": empty_activities_tcx, "fit": sessions_fit}
+
+
+@pytest.mark.parametrize("count", [MAX_ACTIVITIES_PER_FILE + 1, 50_000])
+@pytest.mark.parametrize("kind", MANY_ACTIVITIES)
+def test_a_file_of_too_many_activities_is_refused(kind, count):
+    error = refuse(MANY_ACTIVITIES[kind](count))
+    assert error.code == "too_many_activities"
+    assert error.message == TOO_MANY_ACTIVITIES
+
+
+@pytest.mark.parametrize("kind", MANY_ACTIVITIES)
+def test_activities_are_counted_while_reading_not_after(kind):
+    # Damage after the 21st activity is never reached: the parser stopped there.
+    data = MANY_ACTIVITIES[kind](MAX_ACTIVITIES_PER_FILE + 1)
+    broken = data[:-1] + bytes([data[-1] ^ 1])  # "</gpx?": not well-formed; or a bad FIT CRC
+    assert refuse(broken).message == TOO_MANY_ACTIVITIES
+
+
+def test_a_file_of_exactly_the_most_activities_is_read():
+    start = datetime(2024, 5, 1, 6, tzinfo=UTC)
+    tracks = "".join(
+        "<trk><type>running</type><trkseg>"
+        + "".join(
+            f'<trkpt lat="{a}" lon="{b}"><time>{t}</time></trkpt>'
+            for a, b, t in timed_points(start + timedelta(hours=hour))
+        )
+        + "</trkseg></trk>"
+        for hour in range(MAX_ACTIVITIES_PER_FILE)
+    )
+    data = f'<?xml version="1.0"?>{GPX_HEAD}{tracks}</gpx>'.encode()
+    assert len(parse_activity_file(data, now=NOW)) == MAX_ACTIVITIES_PER_FILE
+
+
+@pytest.mark.parametrize("kind", MANY_ACTIVITIES)
+def test_many_empty_activities_are_not_kept_in_memory(kind):
+    # 200,000 empty activities: holding them took ~250 bytes each (50 MB here, 800 MB for the
+    # 3.5 million <trk/> that fit in an upload); counted while streaming, none is held.
+    import tracemalloc
+
+    data = MANY_ACTIVITIES[kind](200_000)
+    tracemalloc.start()
+    try:
+        error = refuse(data)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 2 * 1024 * 1024
+    assert error.message == TOO_MANY_ACTIVITIES
 
 
 # --- size -----------------------------------------------------------------------------------

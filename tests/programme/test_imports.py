@@ -13,7 +13,7 @@ from django.db import OperationalError
 from accounts.services import account_data_export, account_delete
 from programme import services
 from programme.activity_files import parse_activity_file
-from programme.activity_files.synthetic import synthetic_gpx
+from programme.activity_files.synthetic import empty_tracks_gpx, synthetic_gpx
 from programme.models import (
     ActivityUpload,
     LevelCompletion,
@@ -140,6 +140,20 @@ def test_a_file_that_is_not_a_run_or_is_broken_is_refused_with_the_reason(name, 
 
     assert result.state == UploadState.REFUSED
     assert result.message.startswith(message)
+    assert not Run.objects.exists()
+
+
+def test_a_file_of_too_many_activities_is_refused_naming_the_limit():
+    programme = programme_around(dt.datetime(2024, 5, 1, tzinfo=dt.UTC))
+    participant = ParticipantFactory(programme=programme)
+    made = upload(participant, empty_tracks_gpx(services.MAX_ACTIVITIES_PER_FILE + 1))
+
+    result = process(made, dt.datetime(2024, 5, 2, tzinfo=dt.UTC))
+
+    assert result.state == UploadState.REFUSED
+    assert result.message == (
+        "The file holds more than 20 activities; at most 20 can be imported from one file."
+    )
     assert not Run.objects.exists()
 
 
