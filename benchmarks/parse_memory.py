@@ -8,6 +8,9 @@ Cases (generated, see ``programme.activity_files.synthetic``):
   20 MB). Before activities were counted while streaming, this took 800 MB.
 * ``tcx-empty-activities``: as many empty ``<Activity Sport="Running"/>`` as fit (775,000).
 * ``fit-sessions``: 499,999 sessions and no records (13.5 MB), just under the FIT message cap.
+* ``gpx-one-huge-tag``: a ``<gpx>`` start tag of 1.6 million attributes (20 MB; took 420 MB).
+* ``gpx-distinct-names``: 3 million empty elements of distinct names (20 MB; took 270 MB:
+  expat keeps every name it meets).
 * ``gpx-50k`` (a real-sized run, for comparison): 50,000 track points, 10 MB, accepted.
 
 Budget: a worker must never grow past 200 MB, whatever file within the upload limit it reads.
@@ -24,7 +27,9 @@ Exit status 1 when a case is over budget.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
+import string
 import subprocess
 import sys
 import tempfile
@@ -91,11 +96,28 @@ def _cases(folder: Path) -> list[tuple[str, Path]]:
         each = len(make(1)) - frame
         return (MAX_FILE_BYTES - frame) // each
 
+    def huge_tag() -> bytes:
+        head = b'<?xml version="1.0"?><gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1"'
+        count = (MAX_FILE_BYTES - len(head) - 2) // 13
+        return head + b"".join(b' a%08x=""' % i for i in range(count)) + b"/>"
+
+    def distinct_names() -> bytes:
+        head = b'<?xml version="1.0"?><gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1">'
+        first = string.ascii_letters.encode()
+        rest = (string.ascii_letters + string.digits).encode()
+        count = (MAX_FILE_BYTES - len(head) - 6) // 7
+        names = (bytes((a, b, c, d)) for a in first for b in rest for c in rest for d in rest)
+        return (
+            head + b"".join(b"<%s/>" % name for name in itertools.islice(names, count)) + b"</gpx>"
+        )
+
     files = {
         "gpx-empty-tracks.gpx": empty_tracks_gpx(most_that_fit(empty_tracks_gpx)),
         "tcx-empty-activities.tcx": empty_activities_tcx(most_that_fit(empty_activities_tcx)),
         # one message short of MAX_FIT_MESSAGES with the file_id: the most sessions allowed
         "fit-sessions.fit": sessions_fit(499_999),
+        "gpx-one-huge-tag.gpx": huge_tag(),
+        "gpx-distinct-names.gpx": distinct_names(),
         "gpx-50k.gpx": synthetic_gpx(50_000),
     }
     cases = []

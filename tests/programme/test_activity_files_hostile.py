@@ -243,6 +243,41 @@ def test_junk_elements_are_not_kept_in_memory():
     assert peak < 20 * 1024 * 1024
 
 
+def test_a_tag_of_a_million_attributes_is_refused_before_expat_builds_them():
+    # 200,000 attributes in one tag (2.6 MB); a whole upload's worth took 400 MB at once
+    attributes = b"".join(b' a%07x=""' % i for i in range(200_000))
+    data = f"<?xml version='1.0'?>{GPX_HEAD[:-1]}".encode() + attributes + b"/>"
+    error = refuse(data)
+    assert error.message == (
+        "The file's XML holds a tag longer than 1 MB, far too long for an activity file."
+    )
+
+
+@pytest.mark.parametrize("where", ["elements", "attributes"])
+def test_millions_of_distinct_names_are_refused_early(where):
+    # expat keeps every distinct element and attribute name to the end: 3 million took 270 MB
+    import tracemalloc
+
+    names = range(300_000)
+    body = (
+        b"".join(b"<n%06d/>" % i for i in names)
+        if where == "elements"
+        else b"".join(b'<n a%06d=""/>' % i for i in names)
+    )
+    data = f"<?xml version='1.0'?>{GPX_HEAD}".encode() + body + b"</gpx>"
+    tracemalloc.start()
+    try:
+        error = refuse(data)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 2 * 1024 * 1024
+    assert error.message == (
+        "The file's XML uses more than 2,000 different element and attribute names, far too "
+        "many for an activity file."
+    )
+
+
 @pytest.mark.parametrize("module", ["gpx", "tcx", "fit"])
 def test_too_many_track_points(module, monkeypatch):
     import importlib
