@@ -7,8 +7,10 @@ lint:
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .
 format:
 	.venv/bin/ruff check --fix . && .venv/bin/ruff format .
-bench:  ## prints timings against budgets (the last two need DATABASE_URL/REDIS_URL)
+bench:  ## prints timings and peak memory against budgets (the last three need DATABASE_URL/REDIS_URL)
 	.venv/bin/python -m benchmarks.draw_ranking
 	.venv/bin/python -m benchmarks.activity_files
+	.venv/bin/python -m benchmarks.parse_memory
 	.venv/bin/python -m benchmarks.programme_scale
 	.venv/bin/python -m benchmarks.draw_snapshot
+	.venv/bin/python -m benchmarks.signup_timing

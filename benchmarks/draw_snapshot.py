@@ -151,7 +151,8 @@ def _measure() -> int:
     _django_setup()
     from django.db import connection
 
-    from programme.models import Level, Notice, Programme
+    from notifications.models import Notice
+    from programme.models import Level, Programme
     from rewards import services
     from rewards.models import Draw, DrawSnapshot, Prize
 

@@ -66,8 +66,11 @@ def run(count):
 
     from accounts.models import User
     from config.celery_app import app
-    from programme import services, tasks
-    from programme.models import Level, Notice, Participant, Programme, WeeklyTally
+    from notifications.models import Notice
+    from notifications.selectors import EMAIL_BATCH_SIZE, email_batches
+    from notifications.tasks import send_notice_emails
+    from programme import services
+    from programme.models import Level, Participant, Programme, WeeklyTally
 
     now = timezone.now()
     programme = Programme.objects.create(
@@ -102,13 +105,11 @@ def run(count):
     # Enqueue onto a broker nobody consumes, then drop it: we time the fan-out, not sending.
     app.conf.task_always_eager = False
     with timed("unlock fan-out: claim + notices + enqueue", BUDGET_FAN_OUT_S) as fan_out:
-        batches = services.levels_announce_due(now=now)
+        batches = email_batches(services.levels_announce_due(now=now))
         for notice_ids in batches:
-            tasks.send_notice_emails.delay(notice_ids)
+            send_notice_emails.delay(notice_ids)
     notices = Notice.objects.count()
-    print(
-        f"  {notices:,} notices in {len(batches)} email batches of at most {services.EMAIL_BATCH_SIZE}"
-    )
+    print(f"  {notices:,} notices in {len(batches)} email batches of at most {EMAIL_BATCH_SIZE}")
     assert notices == count
     with app.connection_for_write() as conn:
         conn.default_channel.client.delete("celery")

@@ -21,7 +21,7 @@ from programme.selectors import moment_text
 from programme.services import participant_lock, run_log
 from programme.services.runs import IMPOSSIBLE_PACE_S_PER_KM, REVIEW_PACE_S_PER_KM
 
-from .activity_files import ActivityFileError, parse_activity_file
+from .activity_files import MAX_ACTIVITIES_PER_FILE, ActivityFileError, parse_activity_file
 from .models import (
     UPLOAD_FINAL_STATES,
     UPLOAD_HOLDING_STATES,
@@ -35,7 +35,6 @@ from .uploads import UPLOADS_MAX, UPLOADS_PER_DAY
 # A track that holds a pace faster than the manual-run rules allow, for a minute or more.
 SUSTAINED_IMPOSSIBLE_MPS = 1000 / IMPOSSIBLE_PACE_S_PER_KM
 SUSTAINED_REVIEW_MPS = 1000 / REVIEW_PACE_S_PER_KM
-MAX_ACTIVITIES_PER_FILE = 20
 # A file whose processing crashed the worker this many times is marked failed, not retried.
 IMPORT_MAX_ATTEMPTS = 3
 
@@ -209,6 +208,8 @@ def _write_runs(*, upload_id, activities, now):
     One refused activity refuses the whole file, naming the activity: a partly imported file
     could not simply be uploaded again once the problem is fixed.
     """
+    # The parser already refuses a file of more activities, as it reads; this keeps the
+    # transaction bounded whatever hands it a list.
     if len(activities) > MAX_ACTIVITIES_PER_FILE:
         raise ProgrammeError(
             _("The file holds %(count)s runs; at most %(limit)s can be imported from one file.")

@@ -19,7 +19,7 @@ import logging
 from datetime import UTC, datetime
 from typing import BinaryIO
 
-from .activity import ParsedActivity, select_runs
+from .activity import MAX_ACTIVITIES_PER_FILE, ParsedActivity, select_runs
 from .detect import HEAD_BYTES, MAX_FILE_BYTES, detect_format, read_limited
 from .errors import ActivityFileError
 from .fit import extract_fit
@@ -27,6 +27,7 @@ from .gpx import extract_gpx
 from .tcx import extract_tcx
 
 __all__ = [
+    "MAX_ACTIVITIES_PER_FILE",
     "MAX_FILE_BYTES",
     "ActivityFileError",
     "ParsedActivity",
@@ -48,7 +49,8 @@ def parse_activity_file(
     ``now`` (aware) is the reference for refusing times in the future; defaults to the clock.
     Several activities (TCX ``<Activity>``, GPX ``<trk>``, FIT ``session``) give several runs;
     laps are part of their activity. Activities of another sport are skipped; if none is a
-    run, ``ActivityFileError`` says which sport the file holds.
+    run, ``ActivityFileError`` says which sport the file holds. A file of more than
+    ``MAX_ACTIVITIES_PER_FILE`` activities is refused as soon as the parser meets one too many.
     """
     if now is None:
         now = datetime.now(UTC)

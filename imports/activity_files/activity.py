@@ -15,11 +15,13 @@ from .errors import SKIPPABLE_CODES, ActivityFileError
 from .sports import RUNNING, UNKNOWN, describe_sport, is_transition, normalise_sport
 
 __all__ = [
+    "MAX_ACTIVITIES_PER_FILE",
     "MAX_TRACK_POINTS",
     "ParsedActivity",
     "RawActivity",
     "build_activity",
     "check_position",
+    "too_many_activities",
     "too_many_points",
     "select_runs",
 ]
@@ -33,6 +35,11 @@ TRACK_SKETCH_POINTS = 500
 #: Most track points (records) one file may hold: 27 hours recorded every second, more than any
 #: run in a programme. Bounds memory and time for files crafted to be small per point.
 MAX_TRACK_POINTS = 100_000
+#: Most activities (GPX <trk>, TCX <Activity>, FIT session) one file may hold, whatever their
+#: sport. The parsers count them as they read and stop at the first one over: an empty
+#: activity costs a few bytes to write but a kilobyte to hold, so 3.5 million <trk/> in 20 MB
+#: took 800 MB when they were counted only after reading the whole file.
+MAX_ACTIVITIES_PER_FILE = 20
 
 # A sample is (t, lat, lon, ele, dist): t in POSIX seconds, dist the device's own cumulative
 # distance in metres (FIT records, TCX trackpoints); any of them may be None.
@@ -77,6 +84,14 @@ def too_many_points() -> ActivityFileError:
         f"The file holds more than {MAX_TRACK_POINTS:,} track points, far more than a run "
         "recorded every second.",
         code="too_many_points",
+    )
+
+
+def too_many_activities() -> ActivityFileError:
+    return ActivityFileError(
+        f"The file holds more than {MAX_ACTIVITIES_PER_FILE} activities; at most "
+        f"{MAX_ACTIVITIES_PER_FILE} can be imported from one file.",
+        code="too_many_activities",
     )
 
 
@@ -253,6 +268,8 @@ def select_runs(raws: list[RawActivity], now: datetime) -> list[ParsedActivity]:
     * an activity without usable points is skipped when the file holds other usable runs, but
       a time that is not plausible refuses the whole file.
     """
+    if len(raws) > MAX_ACTIVITIES_PER_FILE:  # the parsers stop sooner; this is the rule itself
+        raise too_many_activities()
     runs = [r for r in raws if r.sport == RUNNING]
     if not runs:
         explicit = [r for r in raws if r.sport != UNKNOWN and not is_transition(r.sport_label)]

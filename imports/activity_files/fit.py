@@ -17,7 +17,14 @@ from datetime import datetime
 import fitdecode
 from fitdecode.exceptions import FitCRCError, FitEOFError, FitHeaderError
 
-from .activity import MAX_TRACK_POINTS, RawActivity, check_position, too_many_points
+from .activity import (
+    MAX_ACTIVITIES_PER_FILE,
+    MAX_TRACK_POINTS,
+    RawActivity,
+    check_position,
+    too_many_activities,
+    too_many_points,
+)
 from .errors import ActivityFileError
 
 __all__ = ["extract_fit"]
@@ -104,11 +111,15 @@ def _frames(data: bytes) -> Iterator:
         reader.close()
 
 
-def _read(data: bytes) -> tuple[list[tuple], list[dict], list, set]:
-    """Stream the file; return (record samples, session dicts, sport labels, file types)."""
+def _read(data: bytes) -> tuple[list[tuple], list[dict], object, set]:
+    """Stream the file; return (record samples, session dicts, first sport label, file types).
+
+    What is kept is bounded: records by MAX_TRACK_POINTS, sessions by MAX_ACTIVITIES_PER_FILE,
+    file types by the FIT enum; of the ``sport`` messages only the first is used.
+    """
     records: list[tuple] = []
     sessions: list[dict] = []
-    sports: list = []
+    sport = None
     file_types: set = set()
     for frame in _frames(data):
         name = frame.name
@@ -138,12 +149,14 @@ def _read(data: bytes) -> tuple[list[tuple], list[dict], list, set]:
                 lat = lon = None
             records.append((t, lat, lon, ele if ele is not None else alt, dist))
         elif name == "session":
+            if len(sessions) >= MAX_ACTIVITIES_PER_FILE:
+                raise too_many_activities()
             sessions.append({fld.name: fld.value for fld in frame.fields})
-        elif name == "sport":
-            sports.append(_field_value(frame, "sport"))
+        elif name == "sport" and sport is None:
+            sport = _field_value(frame, "sport")
         elif name == "file_id":
             file_types.add(_field_value(frame, "type"))
-    return records, sessions, sports, file_types
+    return records, sessions, sport, file_types
 
 
 def _field_value(frame, name: str):
@@ -155,7 +168,7 @@ def _field_value(frame, name: str):
 
 def extract_fit(data: bytes) -> list[RawActivity]:
     """One ``RawActivity`` per session (or one for the whole file if it has no session)."""
-    records, sessions, sports, file_types = _read(data)
+    records, sessions, sport, file_types = _read(data)
 
     if not sessions:
         if not any(r[0] is not None for r in records) or (
@@ -164,7 +177,7 @@ def extract_fit(data: bytes) -> list[RawActivity]:
             raise ActivityFileError("This FIT file holds no activity.", code="no_activity")
         # An activity file without a session summary (some apps, some crashed recordings):
         # the whole file is one activity, of the sport named by a ``sport`` message if any.
-        raw = RawActivity(format="fit", sport_label=sports[0] if sports else None)
+        raw = RawActivity(format="fit", sport_label=sport)
         raw.samples = records
         raw.point_count = len(records)
         return [raw]

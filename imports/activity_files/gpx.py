@@ -8,7 +8,14 @@ time formats ``datetime.fromisoformat`` does not accept.
 
 from __future__ import annotations
 
-from .activity import MAX_TRACK_POINTS, RawActivity, check_position, too_many_points
+from .activity import (
+    MAX_ACTIVITIES_PER_FILE,
+    MAX_TRACK_POINTS,
+    RawActivity,
+    check_position,
+    too_many_activities,
+    too_many_points,
+)
 from .errors import ActivityFileError
 from .xmlsafe import StreamHandler, parse_float, parse_time, parse_xml
 
@@ -57,6 +64,8 @@ class _GpxHandler(StreamHandler):
                 self.capture()
             return
         if name == "trk":
+            if len(self.activities) >= MAX_ACTIVITIES_PER_FILE:
+                raise too_many_activities()
             self.track = RawActivity(format="gpx", sport_label=None)
             self.track_depth = depth
         elif name == "rtept":

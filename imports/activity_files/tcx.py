@@ -7,7 +7,14 @@ The device's own figures are the laps' ``TotalTimeSeconds`` and ``DistanceMeters
 
 from __future__ import annotations
 
-from .activity import MAX_TRACK_POINTS, RawActivity, check_position, too_many_points
+from .activity import (
+    MAX_ACTIVITIES_PER_FILE,
+    MAX_TRACK_POINTS,
+    RawActivity,
+    check_position,
+    too_many_activities,
+    too_many_points,
+)
 from .errors import ActivityFileError
 from .xmlsafe import StreamHandler, parse_float, parse_time, parse_xml
 
@@ -42,6 +49,8 @@ class _TcxHandler(StreamHandler):
         depth = self.depth
         if self.activity is None:
             if name == "Activity":
+                if len(self.activities) >= MAX_ACTIVITIES_PER_FILE:
+                    raise too_many_activities()
                 self.activity = RawActivity(format="tcx", sport_label=attrs.get("Sport"))
                 self.activity_depth = depth
                 self.lap_seconds = self.lap_metres = 0.0

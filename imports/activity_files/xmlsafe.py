@@ -6,7 +6,10 @@ entities and DTD retrieval are all refused at the ``<!DOCTYPE`` itself, without 
 
 SAX rather than a tree: nothing of the document is kept but the values the handlers pick up,
 so memory follows the number of track points, not the number of elements (an ElementTree of a
-20 MB file of junk elements takes over 500 MB). Nesting is capped too.
+20 MB file of junk elements takes over 500 MB). Nesting is capped too, and so is what expat
+itself holds: one piece of markup (a start tag with a million attributes took 400 MB) and the
+table of distinct element and attribute names it keeps for the whole document (3 million
+names took 270 MB).
 """
 
 from __future__ import annotations
@@ -36,6 +39,12 @@ __all__ = ["StreamHandler", "local_name", "parse_float", "parse_time", "parse_xm
 MAX_DEPTH = 64
 #: Longest text kept from one element (a time, a number, a sport name).
 MAX_TEXT = 256
+#: Most distinct element and attribute names (with their prefix) in one file. GPX and TCX with
+#: their device extensions use under a hundred; expat keeps every one it meets until the end.
+MAX_NAMES = 2_000
+#: Longest piece of markup expat may hold while waiting for its end (a start tag with its
+#: attributes, a comment); an activity file's are under a kilobyte. Text is not held whole.
+MAX_TOKEN_BYTES = 1024 * 1024
 
 _XML_ENCODING = re.compile(rb"""\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._\-]+)["']""")
 
@@ -66,10 +75,24 @@ class StreamHandler(ContentHandler):
         try:
             return self._local_names[qname]
         except KeyError:
-            local = local_name(qname)
-            if len(self._local_names) < 1000:  # a file may use any number of distinct names
-                self._local_names[qname] = local
+            local = self._local_names[qname] = local_name(qname)
+            self._check_names()
             return local
+
+    def _check_names(self) -> None:
+        if len(self._local_names) > MAX_NAMES:
+            raise ActivityFileError(
+                f"The file's XML uses more than {MAX_NAMES:,} different element and attribute "
+                "names, far too many for an activity file.",
+                code="damaged",
+            )
+
+    def _note_attribute_names(self, attrs) -> None:
+        names = self._local_names
+        for qname in attrs.getNames():
+            if qname not in names:
+                names[qname] = local_name(qname)
+                self._check_names()
 
     def startElement(self, name, attrs):  # noqa: N802 - SAX API
         self.depth += 1
@@ -78,6 +101,8 @@ class StreamHandler(ContentHandler):
                 "The file's XML is nested too deeply to be an activity file.", code="damaged"
             )
         local = self._local(name)
+        if attrs:
+            self._note_attribute_names(attrs)
         if self.depth == 1 and self.root_names and local not in self.root_names:
             raise ActivityFileError(
                 f"The file's root element is <{local[:40]}>, not <{self.root_names[0]}>.",
@@ -114,6 +139,29 @@ class StreamHandler(ContentHandler):
 
     def end(self, name: str) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
+
+
+class _BoundedExpatParser(DefusedExpatParser):
+    """defusedxml's parser, refusing a piece of markup that grows past ``MAX_TOKEN_BYTES``.
+
+    Expat holds an unfinished token until its end arrives, then builds all its attributes at
+    once; after each chunk fed, the bytes since the last complete token say how big the pending
+    one is. (Checking also keeps expat 2.5 from rescanning one huge token at every chunk.)
+    """
+
+    def reset(self):
+        super().reset()
+        self._fed_bytes = 0
+
+    def feed(self, data, isFinal=False):  # noqa: N803 - SAX API
+        super().feed(data, isFinal)
+        self._fed_bytes += len(data)
+        if self._fed_bytes - max(self._parser.CurrentByteIndex, 0) > MAX_TOKEN_BYTES:
+            raise ActivityFileError(
+                f"The file's XML holds a tag longer than {MAX_TOKEN_BYTES // (1024 * 1024)} MB, "
+                "far too long for an activity file.",
+                code="damaged",
+            )
 
 
 class _RaisingErrorHandler(ErrorHandler):
@@ -159,7 +207,7 @@ def _parse_error_message(exc: SAXParseException, data: bytes) -> ActivityFileErr
 def parse_xml(data: bytes, handler: StreamHandler) -> None:
     """Run ``handler`` over ``data`` with defusedxml's SAX parser; every failure becomes an
     ActivityFileError."""
-    parser = DefusedExpatParser(forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    parser = _BoundedExpatParser(forbid_dtd=True, forbid_entities=True, forbid_external=True)
     parser.setContentHandler(handler)
     parser.setErrorHandler(_RaisingErrorHandler())
     try:

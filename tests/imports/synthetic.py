@@ -3,6 +3,8 @@
 ``FitWriter`` writes valid FIT bytes by hand, following the FIT protocol (file header with its
 CRC, definition and data messages, little-endian, file CRC); fitdecode reads them like a
 watch's. ``synthetic_fit`` and ``synthetic_gpx`` produce a steady run around a loop.
+``empty_tracks_gpx``, ``empty_activities_tcx`` and ``sessions_fit`` produce hostile files: a
+great many activities that are each nearly free to write.
 """
 
 from __future__ import annotations
@@ -14,7 +16,16 @@ from datetime import UTC, datetime, timedelta
 
 from fitdecode.utils import compute_crc
 
-__all__ = ["FitWriter", "loop_positions", "synthetic_fit", "synthetic_gpx", "synthetic_tcx"]
+__all__ = [
+    "FitWriter",
+    "empty_activities_tcx",
+    "empty_tracks_gpx",
+    "loop_positions",
+    "sessions_fit",
+    "synthetic_fit",
+    "synthetic_gpx",
+    "synthetic_tcx",
+]
 
 FIT_EPOCH = datetime(1989, 12, 31, tzinfo=UTC)
 
@@ -266,3 +277,38 @@ def synthetic_tcx(
         "</DistanceMeters><Track>" + "".join(trackpoints) + "</Track></Lap></Activity>"
         "</Activities></TrainingCenterDatabase>\n"
     ).encode()
+
+
+def empty_tracks_gpx(count: int) -> bytes:
+    """A GPX of ``count`` empty ``<trk/>`` (6 bytes each: 3.49 million fit in 20 MB)."""
+    return (
+        b'<?xml version="1.0" encoding="UTF-8"?>'
+        b'<gpx version="1.1" creator="hostile" xmlns="http://www.topografix.com/GPX/1/1">'
+        + b"<trk/>" * count
+        + b"</gpx>"
+    )
+
+
+def empty_activities_tcx(count: int) -> bytes:
+    """A TCX of ``count`` empty running ``<Activity>`` elements."""
+    return (
+        b'<?xml version="1.0" encoding="UTF-8"?><TrainingCenterDatabase xmlns='
+        b'"http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2"><Activities>'
+        + b'<Activity Sport="Running"/>' * count
+        + b"</Activities></TrainingCenterDatabase>"
+    )
+
+
+def sessions_fit(count: int, start: datetime | None = None) -> bytes:
+    """A FIT activity of ``count`` one-minute running sessions and no records (27 bytes each:
+    500,000 make 13.5 MB)."""
+    start = start or datetime(2024, 5, 1, 6, 0, tzinfo=UTC)
+    writer = FitWriter()
+    writer.file_id(created=start)
+    if count >= 1:
+        writer.session(start, 60, 60, 200.0)  # with its definition message
+    if count >= 2:
+        mark = len(writer._body)
+        writer.session(start, 60, 60, 200.0)  # the data message alone, repeated below
+        writer._body += writer._body[mark:] * (count - 2)
+    return writer.to_bytes()

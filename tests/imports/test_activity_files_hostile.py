@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from imports.activity_files import (
+    MAX_ACTIVITIES_PER_FILE,
     MAX_FILE_BYTES,
     ActivityFileError,
     detect_format,
@@ -29,6 +30,9 @@ from imports.activity_files.gpx import extract_gpx
 from imports.activity_files.tcx import extract_tcx
 from tests.imports.synthetic import (
     FitWriter,
+    empty_activities_tcx,
+    empty_tracks_gpx,
+    sessions_fit,
     synthetic_fit,
     synthetic_gpx,
     synthetic_tcx,
@@ -239,6 +243,41 @@ def test_junk_elements_are_not_kept_in_memory():
     assert peak < 20 * 1024 * 1024
 
 
+def test_a_tag_of_a_million_attributes_is_refused_before_expat_builds_them():
+    # 200,000 attributes in one tag (2.6 MB); a whole upload's worth took 400 MB at once
+    attributes = b"".join(b' a%07x=""' % i for i in range(200_000))
+    data = f"<?xml version='1.0'?>{GPX_HEAD[:-1]}".encode() + attributes + b"/>"
+    error = refuse(data)
+    assert error.message == (
+        "The file's XML holds a tag longer than 1 MB, far too long for an activity file."
+    )
+
+
+@pytest.mark.parametrize("where", ["elements", "attributes"])
+def test_millions_of_distinct_names_are_refused_early(where):
+    # expat keeps every distinct element and attribute name to the end: 3 million took 270 MB
+    import tracemalloc
+
+    names = range(300_000)
+    body = (
+        b"".join(b"<n%06d/>" % i for i in names)
+        if where == "elements"
+        else b"".join(b'<n a%06d=""/>' % i for i in names)
+    )
+    data = f"<?xml version='1.0'?>{GPX_HEAD}".encode() + body + b"</gpx>"
+    tracemalloc.start()
+    try:
+        error = refuse(data)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 2 * 1024 * 1024
+    assert error.message == (
+        "The file's XML uses more than 2,000 different element and attribute names, far too "
+        "many for an activity file."
+    )
+
+
 @pytest.mark.parametrize("module", ["gpx", "tcx", "fit"])
 def test_too_many_track_points(module, monkeypatch):
     import importlib
@@ -250,6 +289,60 @@ def test_too_many_track_points(module, monkeypatch):
     error = refuse(data)
     assert error.code == "too_many_points"
     assert "more than 100,000 track points" in error.message  # the message names the real limit
+
+
+TOO_MANY_ACTIVITIES = (
+    "The file holds more than 20 activities; at most 20 can be imported from one file."
+)
+MANY_ACTIVITIES = {"gpx": empty_tracks_gpx, "tcx": empty_activities_tcx, "fit": sessions_fit}
+
+
+@pytest.mark.parametrize("count", [MAX_ACTIVITIES_PER_FILE + 1, 50_000])
+@pytest.mark.parametrize("kind", MANY_ACTIVITIES)
+def test_a_file_of_too_many_activities_is_refused(kind, count):
+    error = refuse(MANY_ACTIVITIES[kind](count))
+    assert error.code == "too_many_activities"
+    assert error.message == TOO_MANY_ACTIVITIES
+
+
+@pytest.mark.parametrize("kind", MANY_ACTIVITIES)
+def test_activities_are_counted_while_reading_not_after(kind):
+    # Damage after the 21st activity is never reached: the parser stopped there.
+    data = MANY_ACTIVITIES[kind](MAX_ACTIVITIES_PER_FILE + 1)
+    broken = data[:-1] + bytes([data[-1] ^ 1])  # "</gpx?": not well-formed; or a bad FIT CRC
+    assert refuse(broken).message == TOO_MANY_ACTIVITIES
+
+
+def test_a_file_of_exactly_the_most_activities_is_read():
+    start = datetime(2024, 5, 1, 6, tzinfo=UTC)
+    tracks = "".join(
+        "<trk><type>running</type><trkseg>"
+        + "".join(
+            f'<trkpt lat="{a}" lon="{b}"><time>{t}</time></trkpt>'
+            for a, b, t in timed_points(start + timedelta(hours=hour))
+        )
+        + "</trkseg></trk>"
+        for hour in range(MAX_ACTIVITIES_PER_FILE)
+    )
+    data = f'<?xml version="1.0"?>{GPX_HEAD}{tracks}</gpx>'.encode()
+    assert len(parse_activity_file(data, now=NOW)) == MAX_ACTIVITIES_PER_FILE
+
+
+@pytest.mark.parametrize("kind", MANY_ACTIVITIES)
+def test_many_empty_activities_are_not_kept_in_memory(kind):
+    # 200,000 empty activities: holding them took ~250 bytes each (50 MB here, 800 MB for the
+    # 3.5 million <trk/> that fit in an upload); counted while streaming, none is held.
+    import tracemalloc
+
+    data = MANY_ACTIVITIES[kind](200_000)
+    tracemalloc.start()
+    try:
+        error = refuse(data)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 2 * 1024 * 1024
+    assert error.message == TOO_MANY_ACTIVITIES
 
 
 # --- size -----------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from programme import services as programme_services
 from programme.models import LevelCompletion, ReviewStatus, Run, WeeklyTally
 from tests.factories import ParticipantFactory, RunFactory
 from tests.imports.imports_helpers import as_upload, file_exists, fixture, programme_around
-from tests.imports.synthetic import synthetic_gpx
+from tests.imports.synthetic import empty_tracks_gpx, synthetic_gpx
 from tests.imports.test_activity_files_hostile import gpx
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("upload_root")]
@@ -135,6 +135,20 @@ def test_a_file_that_is_not_a_run_or_is_broken_is_refused_with_the_reason(name, 
 
     assert result.state == UploadState.REFUSED
     assert result.message.startswith(message)
+    assert not Run.objects.exists()
+
+
+def test_a_file_of_too_many_activities_is_refused_naming_the_limit():
+    programme = programme_around(dt.datetime(2024, 5, 1, tzinfo=dt.UTC))
+    participant = ParticipantFactory(programme=programme)
+    made = upload(participant, empty_tracks_gpx(services.MAX_ACTIVITIES_PER_FILE + 1))
+
+    result = process(made, dt.datetime(2024, 5, 2, tzinfo=dt.UTC))
+
+    assert result.state == UploadState.REFUSED
+    assert result.message == (
+        "The file holds more than 20 activities; at most 20 can be imported from one file."
+    )
     assert not Run.objects.exists()
 
 
