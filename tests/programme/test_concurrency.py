@@ -13,12 +13,15 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core import mail
-from django.db import connection, connections, transaction
+from django.db import connection, connections
 from django.utils import timezone
 
 from programme import services
 from programme.models import Level, LevelCompletion, Notice
+from rewards import services as rewards_services
+from rewards.models import DrawSnapshot
 from tests.factories import ParticipantFactory, ProgrammeFactory
+from tests.rewards.factories import DrawFactory
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -121,24 +124,31 @@ def test_a_completion_counted_by_closing_entries_is_not_withdrawn_meanwhile():
     )
     assert LevelCompletion.objects.filter(participant=alice).exists()
     level = Level.objects.get(programme=programme, number=1)
+    draw = DrawFactory(prize__programme=programme)
+    rewards_services.draw_schedule(draw=draw, actor=None, now=now)
     locked, release, errors = threading.Event(), threading.Event(), []
 
+    def hold_the_levels():
+        locked.set()
+        release.wait(10)
+
     def close_entries():
-        # What rewards.services.draw_close_entries does under the level's row lock.
+        # The real service, stopped right after it locked the counted levels' completions
+        # and before its snapshot counts them.
         try:
-            with transaction.atomic():
-                Level.objects.select_for_update().get(pk=level.pk)
-                locked.set()
-                release.wait(10)
-                Level.objects.filter(pk=level.pk).update(completions_locked_at=timezone.now())
+            with connection.execute_wrapper(after_first("UPDATE", Level, hold_the_levels)):
+                rewards_services.draw_close_entries(draw=draw, actor=None, now=now)
+        except Exception as error:  # reported below, in the test's own thread
+            errors.append(error)
         finally:
+            locked.set()
             connections.close_all()
 
     def delete_run():
         try:
             locked.wait(10)
             services.run_delete(run=run, now=now)
-        except Exception as error:  # reported below, in the test's own thread
+        except Exception as error:
             errors.append(error)
         finally:
             connections.close_all()
@@ -146,10 +156,15 @@ def test_a_completion_counted_by_closing_entries_is_not_withdrawn_meanwhile():
     closer, deleter = threading.Thread(target=close_entries), threading.Thread(target=delete_run)
     closer.start()
     deleter.start()
-    assert someone_waits_for_a_lock(), "the deletion should wait for the closing draw"
-    release.set()
-    closer.join(15)
-    deleter.join(15)
+    assert locked.wait(10), "the closing draw should lock the levels"
+    try:
+        assert someone_waits_for_a_lock(), "the deletion should wait for the closing draw"
+    finally:
+        release.set()
+        closer.join(15)
+        deleter.join(15)
     assert not errors
+    snapshot = DrawSnapshot.objects.get(draw=draw)
+    assert (snapshot.entrant_count, snapshot.ticket_count) == (1, level.tickets)
     # The run is gone, but the completion the snapshot counted stays.
     assert LevelCompletion.objects.filter(participant=alice, level=level).exists()
