@@ -1,0 +1,54 @@
+"""Deleting an account removes every trace of the person that names or reaches them."""
+
+import datetime as dt
+
+import pytest
+from allauth.account.models import EmailAddress
+
+from accounts.services import account_delete
+from exercises.models import StrengthSession
+from programme.models import Notice
+from tests.factories import ParticipantFactory, StrengthSessionFactory
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 3, 26, 12, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def alice(programme):
+    alice = ParticipantFactory(
+        programme=programme, display_name="Alice Example", user__email="alice@example.org"
+    )
+    alice.user.name = "Alice Example"
+    alice.user.save(update_fields=["name"])
+    return alice
+
+
+def test_deleting_removes_every_email_address_allauth_holds(alice):
+    EmailAddress.objects.create(user=alice.user, email="alice.work@example.org")
+    account_delete(user=alice.user, now=NOW)
+    assert not EmailAddress.objects.filter(user=alice.user).exists()
+    assert not EmailAddress.objects.filter(email__icontains="alice").exists()
+
+
+def test_deleting_forgets_the_name(alice):
+    account_delete(user=alice.user, now=NOW)
+    alice.user.refresh_from_db()
+    assert alice.user.name == ""
+
+
+def test_deleting_removes_the_participants_notices(alice, other_participant):
+    for participant in (alice, other_participant):
+        Notice.objects.create(participant=participant, key="hello", title="Welcome, runner")
+    account_delete(user=alice.user, now=NOW)
+    assert not Notice.objects.filter(participant=alice).exists()
+    assert Notice.objects.filter(participant=other_participant).exists()
+
+
+def test_deleting_blanks_strength_session_notes_and_keeps_the_sessions(alice):
+    session = StrengthSessionFactory(participant=alice, notes="Sore left heel again")
+    account_delete(user=alice.user, now=NOW)
+    session.refresh_from_db()
+    assert session.notes == ""
+    assert StrengthSession.objects.filter(participant=alice).count() == 1  # still counts
