@@ -4,11 +4,12 @@ import datetime as dt
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.contrib.admin.models import CHANGE, LogEntry
 
 from accounts.services import account_delete
 from exercises.models import StrengthSession
 from programme.models import Notice
-from tests.factories import ParticipantFactory, StrengthSessionFactory
+from tests.factories import ParticipantFactory, StaffFactory, StrengthSessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +24,15 @@ def alice(programme):
     alice.user.name = "Alice Example"
     alice.user.save(update_fields=["name"])
     return alice
+
+
+def logged_by_staff(*objects):
+    """What the admin writes when staff change these objects: their names, as shown then."""
+    staff = StaffFactory()
+    for obj in objects:
+        LogEntry.objects.log_actions(
+            user_id=staff.pk, queryset=[obj], action_flag=CHANGE, single_object=True
+        )
 
 
 def test_deleting_removes_every_email_address_allauth_holds(alice):
@@ -52,3 +62,17 @@ def test_deleting_blanks_strength_session_notes_and_keeps_the_sessions(alice):
     session.refresh_from_db()
     assert session.notes == ""
     assert StrengthSession.objects.filter(participant=alice).count() == 1  # still counts
+
+
+def test_deleting_scrubs_the_admin_log_about_the_account_and_its_participations(
+    alice, other_participant
+):
+    address = EmailAddress.objects.get(user=alice.user)
+    logged_by_staff(alice.user, alice, address, other_participant.user, other_participant)
+    account_delete(user=alice.user, now=NOW)
+    texts = list(LogEntry.objects.values_list("object_repr", flat=True))
+    assert not [text for text in texts if "alice" in text.lower()]
+    assert texts.count("deleted account") == 3
+    # Entries about other people keep their names.
+    assert other_participant.user.email in texts
+    assert other_participant.display_name in texts
