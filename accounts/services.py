@@ -1,8 +1,13 @@
 """A person's own data: export it all, or delete the personal part of it."""
 
 from allauth.account.models import EmailAddress
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from exercises.models import StrengthSession
 from imports.models import ActivityUpload, RunTrack
@@ -129,13 +134,16 @@ def account_delete(*, user, now=None):
 
     The user row stays (other rows point at it) but loses email, name and password;
     participations lose their names and notes and leave the leaderboard; prizes not yet
-    shipped pass to the next alternate and claims lose their addresses. Distances,
-    completions and draw results remain, attached to no one identifiable. Returns the ids
-    of the notices to email after commit (alternates who now win a released prize).
+    shipped pass to the next alternate and claims lose their addresses; the admin log keeps
+    what staff did but no longer names them. Distances, completions and draw results
+    remain, attached to no one identifiable. Returns the ids of the notices to email after
+    commit (alternates who now win a released prize).
     """
     now = now or timezone.now()
     with transaction.atomic():
-        EmailAddress.objects.filter(user=user).delete()
+        email_addresses = EmailAddress.objects.filter(user=user)
+        email_address_ids = list(email_addresses.values_list("pk", flat=True))
+        email_addresses.delete()
         user.email = f"deleted-{user.pk}@invalid"
         user.name = ""
         user.is_active = False
@@ -155,6 +163,13 @@ def account_delete(*, user, now=None):
         Run.objects.filter(participant__in=participants).update(notes="")
         StrengthSession.objects.filter(participant__in=participants).update(notes="")
         Notice.objects.filter(participant__in=participants).delete()
+        _admin_log_scrub(
+            {
+                get_user_model(): [user.pk],
+                Participant: participant_ids,
+                EmailAddress: email_address_ids,
+            }
+        )
         # Routes and raw files say where a person runs (and often where they live).
         RunTrack.objects.filter(run__participant__in=participants).delete()
         uploads = ActivityUpload.objects.filter(participant__in=participants)
@@ -163,6 +178,17 @@ def account_delete(*, user, now=None):
         transaction.on_commit(lambda: _delete_stored_files(stored))
     # Changing the password hash signs the user out of every other session too.
     return notice_ids
+
+
+def _admin_log_scrub(ids_by_model):
+    """The admin log names each object staff changed as it read then: an email, a name."""
+    about_the_person = Q(pk__in=[])
+    for model, ids in ids_by_model.items():
+        about_the_person |= Q(
+            content_type=ContentType.objects.get_for_model(model, for_concrete_model=False),
+            object_id__in=[str(pk) for pk in ids],
+        )
+    LogEntry.objects.filter(about_the_person).update(object_repr=_("deleted account"))
 
 
 def _delete_stored_files(names):

@@ -1,6 +1,7 @@
 """Anyone can check a Django draw: the stand-alone verifier and ``verify_draw`` agree with it."""
 
 import io
+import types
 import uuid
 
 import pytest
@@ -10,7 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rewards import services
+from rewards.draw_core import SEED_BYTES, draw_result
 from rewards.models import DrawResult, DrawSnapshot
+from rewards.services import draws
 from rewards.verify import main as verify_main
 from tests.factories import ParticipantFactory, ProgrammeFactory
 from tests.rewards.factories import DrawFactory, drawn
@@ -75,13 +78,33 @@ def test_the_verifier_agrees_with_the_django_draw(
         transaction.set_rollback(True)
 
 
+# Everything the ranking depends on is pinned, so every run checks the same draw: the
+# scheduled seed, the entrants' public ids and the public entropy (and its tampered copy).
+SEED = bytes(range(SEED_BYTES))
+ENTRANTS = {uuid.UUID(int=number): tickets for number, tickets in enumerate((1, 3, 5, 2), 1)}
+ENTROPY, TAMPERED_ENTROPY = "round 99", "other"
+
+
+def ranking(entropy):
+    entries = sorted((str(entrant), tickets) for entrant, tickets in ENTRANTS.items())
+    return draw_result(entries, seed=SEED, public_entropy=entropy, winners=2, alternates=1)
+
+
 @pytest.fixture
-def drawn_draw(programme):
-    for count in (1, 3, 5, 2):
-        ParticipantFactory(programme=programme, tickets=count)
+def drawn_draw(programme, monkeypatch):
+    monkeypatch.setattr(draws, "secrets", types.SimpleNamespace(token_bytes=lambda _: SEED))
+    for entrant, count in ENTRANTS.items():
+        ParticipantFactory(programme=programme, tickets=count, draw_id=entrant)
     draw = DrawFactory(prize__programme=programme, slug="checked", winners=2, alternates=1)
-    drawn(draw, staff=None, entropy="round 99")
+    drawn(draw, staff=None, entropy=ENTROPY)
+    stored = draw.results.order_by("rank").values_list("rank", "entrant", "role")
+    assert [(rank, str(entrant), role) for rank, entrant, role in stored] == ranking(ENTROPY)
     return draw
+
+
+def test_the_tampered_entropy_gives_another_ranking():
+    """Otherwise the entropy case below could pass (or fail) by luck."""
+    assert ranking(TAMPERED_ENTROPY) != ranking(ENTROPY)
 
 
 def test_verify_draw_rechecks_a_stored_draw(drawn_draw):
@@ -107,7 +130,10 @@ def test_verify_draw_rechecks_a_stored_draw(drawn_draw):
         ),
         (lambda d: DrawSnapshot.objects.filter(draw=d).update(digest="0" * 64), "digest"),
         (lambda d: type(d).objects.filter(pk=d.pk).update(commitment="f" * 64), "commitment"),
-        (lambda d: type(d).objects.filter(pk=d.pk).update(public_entropy="other"), "differs"),
+        (
+            lambda d: type(d).objects.filter(pk=d.pk).update(public_entropy=TAMPERED_ENTROPY),
+            "differs",
+        ),
     ],
 )
 def test_verify_draw_fails_on_a_tampered_draw(drawn_draw, tamper, message):
