@@ -14,10 +14,14 @@ from ..models import Level, LevelCompletion, Participant, ReviewStatus, Run, Wee
 def participant_lock(participant):
     """Serialise activity changes per participant, so two requests cannot race the tallies.
 
-    Call inside ``transaction.atomic``; returns the locked row with its programme.
+    Call inside ``transaction.atomic``; returns the locked row with its programme. Only the
+    participant's row is locked (``of``): locking the joined programme row too would queue
+    every activity change of a programme behind every other, and behind each draw step.
     """
     return (
-        Participant.objects.select_for_update().select_related("programme").get(pk=participant.pk)
+        Participant.objects.select_for_update(of=("self",))
+        .select_related("programme")
+        .get(pk=participant.pk)
     )
 
 
