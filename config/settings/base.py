@@ -293,6 +293,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rewards.tasks.forfeit_expired_claims",
         "schedule": crontab(hour=0, minute=15),
     },
+    "requeue-stalled-draws": {"task": "rewards.tasks.requeue_stalled_draws", "schedule": 60.0},
     "send-claim-reminders": {
         "task": "rewards.tasks.send_claim_reminders",
         "schedule": crontab(hour=9, minute=0),
