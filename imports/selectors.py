@@ -15,9 +15,12 @@ from .models import ActivityUpload, RunTrack, UploadState
 from .sketch import route_sketch, splits_in_units
 
 RECENT_UPLOADS = 20
-# Queued this long without being picked up, or reading this long, means the task was lost.
-IMPORT_QUEUED_STALL = timedelta(minutes=5)
-IMPORT_PARSING_STALL = timedelta(minutes=10)
+# Queued this long without being picked up, or reading this long, means the task was lost
+# (the sweep runs every minute). A file is picked up within seconds and read in a few; the
+# task is killed at 90 s, and a retry after a database outage waits at most 160 s more
+# (retry_backoff 10, five tries): "reading" for 5 minutes is past anything alive.
+IMPORT_QUEUED_STALL = timedelta(minutes=3)
+IMPORT_PARSING_STALL = timedelta(minutes=5)
 
 
 def upload_counts(*, participant, now):

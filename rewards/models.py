@@ -122,8 +122,12 @@ class Draw(TimeStampedModel):
     )
     scheduled_at = models.DateTimeField(_("scheduled at"), null=True, editable=False)
     entries_closed_at = models.DateTimeField(_("entries closed at"), null=True, editable=False)
-    run_requested_at = models.DateTimeField(_("run requested at"), null=True, editable=False)
+    run_requested_at = models.DateTimeField(_("run last requested at"), null=True, editable=False)
     run_task_id = models.CharField(max_length=64, blank=True, editable=False)
+    # Written (and committed) by the worker as it begins drawing, before the draw's own
+    # transaction: the run page and the stalled-draw sweep tell "queued, never picked up"
+    # from "picked up", and a draw under way holds its row lock until it is drawn.
+    run_started_at = models.DateTimeField(_("run last started at"), null=True, editable=False)
     drawn_at = models.DateTimeField(_("drawn at"), null=True, editable=False)
     finished_at = models.DateTimeField(_("finished at"), null=True, editable=False)
 
@@ -312,6 +316,7 @@ class DrawEvent(models.Model):
         SCHEDULED = "scheduled", _("Scheduled, commitment published")
         ENTRIES_CLOSED = "entries_closed", _("Entries closed, snapshot taken")
         RUN_REQUESTED = "run_requested", _("Run requested")
+        RUN_REQUEUED = "run_requeued", _("Run queued again")
         DRAWN = "drawn", _("Drawn")
         CLAIMED = "claimed", _("Prize claimed")
         FORFEITED = "forfeited", _("Claim deadline missed")

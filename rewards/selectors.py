@@ -1,18 +1,25 @@
 """Reads for the prize and draw pages: plain data for templates, in a constant few queries."""
 
 import shlex
+from datetime import timedelta
 
 from celery.result import AsyncResult
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db import connection, transaction
+from django.db.models import Count, Exists, F, Max, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from programme.models import Level, LevelCompletion, Participant
 
 from .models import (
     HOLDING,
     Draw,
+    DrawEvent,
     DrawResult,
     DrawSnapshot,
     DrawState,
@@ -23,6 +30,16 @@ from .queries import BytesPosition, canonical_uuid
 from .sizes import format_size
 
 SNAPSHOT_CHUNK = 50_000
+
+# A draw of 1,000,000 entrants is drawn in about 10 s (README, benchmarks). A run that has
+# shown no sign of life for 3 minutes (asked for and not picked up, or picked up and
+# neither drawn nor still holding the draw's row lock) was lost: a killed worker, a dropped
+# message. The sweep, every minute, queues it again, so a lost run is drawn within about
+# 4 minutes instead of waiting for the broker's visibility timeout.
+DRAW_RUN_STALL = timedelta(minutes=3)
+# The sweep stops after this many tries since staff last asked (a run that keeps failing,
+# no worker at all); the run page still offers "Run again".
+DRAW_RUN_REQUEUES = 5
 
 # What the public page says about each ranked entrant: never a reason or a name.
 PUBLIC_STATUS = {
@@ -161,31 +178,134 @@ def draw_entries_for(participant):
     )
 
 
-def draw_run_state(draw):
-    """What the run page shows: the draw's state (the truth) and its task's, as plain data."""
-    task_state = ""
-    if draw.run_task_id:
-        try:
-            task_state = AsyncResult(draw.run_task_id).state
-        except Exception:  # the result backend is not answering; the draw's state still is
-            task_state = "UNKNOWN"
+def draws_run_stalled(*, now, draw_ids=None):
+    """Ids of draws whose run was lost: asked for, not drawn, silent for DRAW_RUN_STALL.
+
+    Silent means no request by staff, no worker starting it and no re-queue by the sweep
+    since ``now - DRAW_RUN_STALL``; after DRAW_RUN_REQUEUES re-queues the sweep leaves it
+    to staff. A draw being drawn right now may be listed (a worker marks the start once):
+    whoever re-queues it skips a draw whose row is locked.
+    """
+    cutoff = now - DRAW_RUN_STALL
+    by_the_sweep = Q(
+        events__action=DrawEvent.Action.RUN_REQUEUED,
+        events__actor__isnull=True,
+        events__at__gte=F("run_requested_at"),
+    )
+    draws = Draw.objects.filter(state=DrawState.ENTRIES_CLOSED, run_requested_at__lt=cutoff)
+    if draw_ids is not None:
+        draws = draws.filter(pk__in=draw_ids)
+    return list(
+        draws.filter(Q(run_started_at__isnull=True) | Q(run_started_at__lt=cutoff))
+        .annotate(
+            requeues=Count("events", filter=by_the_sweep),
+            last_requeue=Max("events__at", filter=by_the_sweep),
+        )
+        .filter(requeues__lt=DRAW_RUN_REQUEUES)
+        .filter(Q(last_requeue__isnull=True) | Q(last_requeue__lt=cutoff))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def draw_is_being_drawn(draw_id):
+    """Whether a worker is drawing it this moment: ``draw_run`` holds its row lock throughout.
+
+    Asks PostgreSQL for the row with SKIP LOCKED, so it never waits; where the database
+    cannot tell (SQLite), the answer is no.
+    """
+    if not connection.features.has_select_for_update_skip_locked:
+        return False
+    with transaction.atomic():
+        free = Draw.objects.select_for_update(skip_locked=True).filter(pk=draw_id)
+        return not list(free.values_list("pk", flat=True))
+
+
+def _task_failed(task_id):
+    try:
+        return AsyncResult(task_id).state == "FAILURE"
+    except Exception:  # the result backend is not answering; the draw's own fields still are
+        return False
+
+
+def _moment(value, now):
+    """ "28 Nov, 18:25 UTC, 3 minutes ago": when, in the site's zone, and how long since."""
+    return _("%(when)s, %(ago)s ago") % {
+        "when": date_format(timezone.localtime(value), "j M, H:i T"),
+        "ago": timesince(value, now),
+    }
+
+
+def _minutes(value, now):
+    minutes = max(int((now - value).total_seconds() // 60), 0)
+    return ngettext("%(count)s minute", "%(count)s minutes", minutes) % {"count": minutes}
+
+
+def draw_run_state(draw, *, now):
+    """What the run page says, in words, about the draw's run; plain data for the JSON too.
+
+    ``phase`` is one of: not_requested, queued, running, stalled, failed, done. A run
+    silent for DRAW_RUN_STALL is "stalled" and staff may run it again (same entropy).
+    """
     done = draw.state in (DrawState.DRAWN, DrawState.FINISHED)
-    failed = not done and task_state == "FAILURE"
+    since = None
     if done:
+        phase, since = "done", draw.drawn_at
         message = _("Drawn. The seed and the result are published.")
-    elif failed:
-        message = _("The task failed; nothing was drawn. Run it again when the cause is fixed.")
     elif draw.run_requested_at is None:
+        phase = "not_requested"
         message = _("The run has not been asked for yet.")
+    elif draw.run_started_at and draw.run_started_at >= draw.run_requested_at:
+        since = draw.run_started_at
+        if draw_is_being_drawn(draw.pk):
+            phase = "running"
+            message = _("A worker is drawing now (started %(moment)s).")
+        elif draw.run_task_id and _task_failed(draw.run_task_id):
+            phase = "failed"
+            message = _(
+                "The worker that started %(moment)s failed; nothing was drawn. Check the "
+                "worker's log, then run it again."
+            )
+        elif now - since < DRAW_RUN_STALL:
+            phase = "running"
+            message = _("A worker started drawing %(moment)s.")
+        else:
+            phase = "stalled"
+            message = _(
+                "A worker started drawing %(moment)s and has been silent for %(minutes)s: "
+                "it has probably stopped, and nothing was drawn."
+            )
     else:
-        message = _("Waiting for a worker to draw… this page updates by itself.")
+        since = draw.run_requested_at
+        if now - since < DRAW_RUN_STALL:
+            phase = "queued"
+            message = _("Queued %(moment)s: waiting for a worker to pick it up.")
+        else:
+            phase = "stalled"
+            message = _(
+                "No worker has picked this up for %(minutes)s (queued %(moment)s). "
+                "Check that a worker is running."
+            )
+    if since is not None and not done:
+        message %= {"moment": _moment(since, now), "minutes": _minutes(since, now)}
+    if phase == "stalled":
+        message += " " + _(
+            "It is queued again automatically every few minutes; “Run again” queues it now. "
+            "Either way it is drawn once, with the public entropy fixed when it was asked for."
+        )
+    elif phase in ("queued", "running"):
+        message += " " + _("This page updates by itself.")
     return {
         "state": draw.state,
         "state_label": str(DrawState(draw.state).label),
-        "task_state": task_state,
-        "done": done,
-        "failed": failed,
+        "phase": phase,
+        "since": since.isoformat() if since else "",
         "message": str(message),
+        "done": done,
+        "failed": phase == "failed",
+        "stalled": phase == "stalled",
+        "can_run_again": phase in ("stalled", "failed"),
+        "results_url": reverse("rewards:draw", args=[draw.slug]) if done else "",
     }
 
 

@@ -243,6 +243,15 @@ SECURE_CSP = {
 # Celery -----------------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 CELERY_RESULT_BACKEND = REDIS_URL or f"file://{VAR_DIR / 'celery' / 'results'}"
+# Redis gives an unacknowledged message to another worker after this long. It must outlast
+# the longest a message stays unacknowledged when all is well, or a slow task runs twice:
+# a retry held for its countdown (send_notice_emails waits up to 8 minutes before its last
+# try; import_activity_file under 3) and then run to the hard time limit
+# (CELERY_TASK_TIME_LIMIT, 10 minutes; imports 90 s): 18 minutes at most. Longer only
+# delays what a killed worker held; draws, imports and emails do not wait for it, their
+# beat sweeps queue a lost task again within minutes. Celery wants the same value for the
+# broker, the result backend and the app (its Redis caveats).
+CELERY_VISIBILITY_TIMEOUT = 20 * 60
 if not REDIS_URL:
     # The embedded broker: messages are files under var/, so a worker and beat run
     # on a laptop with no server at all.
@@ -256,8 +265,8 @@ if not REDIS_URL:
         "store_processed": False,
     }
 else:
-    # An unacknowledged task comes back after this; no countdown or ETA may exceed it.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+    CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_TIMEZONE = "UTC"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
@@ -266,7 +275,7 @@ CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = 10 * 60
+CELERY_TASK_TIME_LIMIT = 10 * 60  # the longest any task may run; see the visibility timeout
 CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -277,10 +286,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.send_stranded_notice_emails",
         "schedule": 300.0,
     },
-    "requeue-stalled-imports": {
-        "task": "imports.tasks.requeue_stalled_imports",
-        "schedule": 300.0,
-    },
+    "requeue-stalled-imports": {"task": "imports.tasks.requeue_stalled_imports", "schedule": 60.0},
     "delete-expired-activity-files": {
         "task": "imports.tasks.delete_expired_activity_files",
         "schedule": crontab(hour=3, minute=30),
@@ -289,6 +295,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rewards.tasks.forfeit_expired_claims",
         "schedule": crontab(hour=0, minute=15),
     },
+    "requeue-stalled-draws": {"task": "rewards.tasks.requeue_stalled_draws", "schedule": 60.0},
     "send-claim-reminders": {
         "task": "rewards.tasks.send_claim_reminders",
         "schedule": crontab(hour=9, minute=0),

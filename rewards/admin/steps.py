@@ -8,6 +8,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
@@ -29,6 +30,7 @@ class DrawSteps:
             path("<int:pk>/schedule/", wrap(self.schedule_view), name="rewards_draw_schedule"),
             path("<int:pk>/close/", wrap(self.close_view), name="rewards_draw_close"),
             path("<int:pk>/run/", wrap(self.run_view), name="rewards_draw_run"),
+            path("<int:pk>/run-again/", wrap(self.run_again_view), name="rewards_draw_run_again"),
             path("<int:pk>/run-state/", wrap(self.run_state_view), name="rewards_draw_run_state"),
             path(
                 "<int:pk>/fulfilment.csv",
@@ -142,13 +144,7 @@ class DrawSteps:
             except RewardsError as error:
                 messages.error(request, error.message)
                 return redirect(self._change_url(draw))
-            try:
-                tasks.run_draw.apply_async_on_commit((draw.pk,), task_id=draw.run_task_id)
-            except OperationalError:
-                messages.error(
-                    request,
-                    _("The task queue is not answering, so nothing was drawn. Try again shortly."),
-                )
+            self._enqueue_run(request, draw)
             return redirect("admin:rewards_draw_run_state", draw.pk)
         explanation = [
             _(
@@ -161,18 +157,61 @@ class DrawSteps:
             explanation.append(
                 _("The public entropy is fixed: “%(entropy)s”.") % {"entropy": draw.public_entropy}
             )
+            explanation.append(
+                _(
+                    "Running it again queues a new task for a worker and notes in the audit "
+                    "trail that you asked."
+                )
+            )
         return self._confirm(
             request,
             draw,
-            title=_("Run “%(title)s”?") % {"title": draw.title},
+            title=(_("Run “%(title)s” again?") if requested else _("Run “%(title)s”?"))
+            % {"title": draw.title},
             explanation=explanation,
             button=_("Run the draw again") if requested else _("Yes, run the draw"),
             form=None if requested else form,
         )
 
+    def run_again_view(self, request, pk):
+        draw = self._draw(request, pk)
+        if request.method == "POST":
+            try:
+                draw = services.draw_run_again(draw=draw, actor=request.user)
+            except RewardsError as error:
+                messages.error(request, error.message)
+                return redirect(self._change_url(draw))
+            self._enqueue_run(request, draw)
+            return redirect("admin:rewards_draw_run_state", draw.pk)
+        state = selectors.draw_run_state(draw, now=timezone.now())
+        return self._confirm(
+            request,
+            draw,
+            title=_("Run “%(title)s” again?") % {"title": draw.title},
+            explanation=[
+                state["message"],
+                _(
+                    "A new task is queued for a worker, with the public entropy fixed when "
+                    "the run was first asked for: “%(entropy)s”. The draw still happens "
+                    "exactly once; the audit trail notes that you asked."
+                )
+                % {"entropy": draw.public_entropy},
+            ],
+            button=_("Yes, run it again"),
+        )
+
+    def _enqueue_run(self, request, draw):
+        try:
+            tasks.run_draw.apply_async_on_commit((draw.pk,), task_id=draw.run_task_id)
+        except OperationalError:
+            messages.error(
+                request,
+                _("The task queue is not answering, so nothing was drawn. Try again shortly."),
+            )
+
     def run_state_view(self, request, pk):
         draw = self._draw(request, pk)
-        state = selectors.draw_run_state(draw)
+        state = selectors.draw_run_state(draw, now=timezone.now())
         if request.GET.get("format") == "json":
             return JsonResponse(state)
         context = {

@@ -6,7 +6,9 @@ from .draws import (
     draw_configuration_problems,
     draw_request_run,
     draw_run,
+    draw_run_again,
     draw_schedule,
+    draws_requeue_stalled,
 )
 from .results import (
     claim_reminders_due,
@@ -23,7 +25,9 @@ __all__ = [
     "draw_configuration_problems",
     "draw_request_run",
     "draw_run",
+    "draw_run_again",
     "draw_schedule",
+    "draws_requeue_stalled",
     "fulfilment_export_record",
     "result_disqualify",
     "result_forfeit",

@@ -31,7 +31,7 @@ from ..models import (
     Role,
 )
 from ..queries import store_binary
-from ..selectors import counted_levels, eligible_entries
+from ..selectors import DRAW_RUN_STALL, counted_levels, draws_run_stalled, eligible_entries
 from .audit import Action, draw_lock, event_record
 from .results import award_notice, finish_if_done, pass_over_reason, result_close
 
@@ -160,8 +160,8 @@ def draw_close_entries(*, draw, actor, now=None):
 def draw_request_run(*, draw, actor, public_entropy, now=None):
     """Fix the public entropy (once) and give the run a task id; the caller enqueues it.
 
-    Asking again after a failed or lost task keeps the first entropy and only makes a new
-    task id: the draw itself still runs exactly once (see ``draw_run``).
+    Asking again keeps the first entropy (see ``draw_run_again``): the draw itself still
+    runs exactly once (see ``draw_run``).
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -170,21 +170,79 @@ def draw_request_run(*, draw, actor, public_entropy, now=None):
             raise RewardsError(_("This draw has already been drawn."))
         if draw.state != DrawState.ENTRIES_CLOSED:
             raise RewardsError(_("Close the entries before running the draw."))
-        fields = ["run_task_id", "updated_at"]
-        if draw.run_requested_at is None:
-            draw.public_entropy = public_entropy
-            draw.run_requested_at = now
-            fields += ["public_entropy", "run_requested_at"]
+        if draw.run_requested_at is not None:
+            return _run_ask_again(draw=draw, actor=actor, now=now)
+        draw.public_entropy = public_entropy
+        draw.run_requested_at = now
+        draw.run_task_id = str(uuid.uuid4())
+        draw.save(update_fields=["public_entropy", "run_requested_at", "run_task_id", "updated_at"])
+        event_record(
+            draw=draw,
+            action=Action.RUN_REQUESTED,
+            actor=actor,
+            now=now,
+            note=_("Public entropy: “%(entropy)s”") % {"entropy": public_entropy},
+        )
+    return draw
+
+
+def draw_run_again(*, draw, actor, now=None):
+    """Staff ask again for a run that stalled or failed; the caller enqueues the new task id.
+
+    Takes no entropy: the one fixed by the first request stays, so asking again can never
+    draw a different result. ``run_requested_at`` moves to now (the run page and the sweep
+    count from it) and the audit trail notes who asked.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        draw = draw_lock(draw.pk)
+        if draw.state in (DrawState.DRAWN, DrawState.FINISHED):
+            raise RewardsError(_("This draw has already been drawn."))
+        if draw.state != DrawState.ENTRIES_CLOSED or draw.run_requested_at is None:
+            raise RewardsError(_("The run has not been asked for yet."))
+        return _run_ask_again(draw=draw, actor=actor, now=now)
+
+
+def _run_ask_again(*, draw, actor, now):
+    draw.run_requested_at = now
+    draw.run_task_id = str(uuid.uuid4())
+    draw.save(update_fields=["run_requested_at", "run_task_id", "updated_at"])
+    event_record(
+        draw=draw,
+        action=Action.RUN_REQUEUED,
+        actor=actor,
+        now=now,
+        note=_("Asked again; the public entropy stays “%(entropy)s”")
+        % {"entropy": draw.public_entropy},
+    )
+    return draw
+
+
+def draws_requeue_stalled(*, now):
+    """Give each lost run (``selectors.draws_run_stalled``) a new task id; the caller enqueues.
+
+    Each draw is checked again under its row lock, taken with SKIP LOCKED: a draw a worker
+    is drawing this moment is left alone, and of two sweeps at once only one re-queues.
+    The entropy stays; the audit trail notes the re-queue (the "system" actor). Returns
+    (draw id, task id) pairs.
+    """
+    requeued = []
+    for draw_id in draws_run_stalled(now=now):
+        with transaction.atomic():
+            draw = Draw.objects.select_for_update(skip_locked=True).filter(pk=draw_id).first()
+            if draw is None or not draws_run_stalled(now=now, draw_ids=[draw_id]):
+                continue  # being drawn right now, or another sweep re-queued it first
+            draw.run_task_id = str(uuid.uuid4())
+            draw.save(update_fields=["run_task_id", "updated_at"])
             event_record(
                 draw=draw,
-                action=Action.RUN_REQUESTED,
-                actor=actor,
+                action=Action.RUN_REQUEUED,
                 now=now,
-                note=_("Public entropy: “%(entropy)s”") % {"entropy": public_entropy},
+                note=_("No word from a worker for %(minutes)s minutes; queued again")
+                % {"minutes": int(DRAW_RUN_STALL.total_seconds() // 60)},
             )
-        draw.run_task_id = str(uuid.uuid4())
-        draw.save(update_fields=fields)
-    return draw
+            requeued.append((draw.pk, draw.run_task_id))
+    return requeued
 
 
 def draw_run(*, draw_id, now=None):
@@ -196,6 +254,11 @@ def draw_run(*, draw_id, now=None):
     function of published data). Returns the ids of the notices to email after commit.
     """
     now = now or timezone.now()
+    # Committed on its own, before the draw's transaction: the run page and the sweep see
+    # that a worker picked the run up while it is being drawn (or after it died drawing).
+    Draw.objects.filter(
+        pk=draw_id, state=DrawState.ENTRIES_CLOSED, run_requested_at__isnull=False
+    ).update(run_started_at=now)
     with transaction.atomic():
         draw = Draw.objects.select_for_update().filter(pk=draw_id).first()
         if draw is None or draw.state != DrawState.ENTRIES_CLOSED:

@@ -1,24 +1,31 @@
-// The admin's draw run page: poll the run state until the draw is drawn or the task failed.
+// The admin's draw run page: poll the run state until the draw is drawn, showing its words,
+// the "Run again" button when the run has stalled or failed, and the result's link once drawn.
 // Progressive enhancement only: without this file the page has a "Refresh" link.
 (function () {
   "use strict";
   var box = document.getElementById("run-state");
   if (!box || box.getAttribute("data-polling") !== "yes") return;
   var url = box.getAttribute("data-url");
+  function toggle(name, visible) {
+    document.querySelectorAll('[data-show-when="' + name + '"]').forEach(function (element) {
+      element.hidden = !visible;
+    });
+  }
   function show(state) {
     Object.keys(state).forEach(function (name) {
       var field = box.querySelector('[data-field="' + name + '"]');
       if (field) field.textContent = state[name];
     });
-    if (state.failed) box.querySelector('[data-field="message"]').className = "errornote";
-    if (state.done || state.failed) {
+    box.querySelector('[data-field="message"]').className = state.can_run_again ? "errornote" : "";
+    toggle("can_run_again", state.can_run_again);
+    toggle("done", state.done);
+    toggle("waiting", !state.done);
+    if (state.done) {
       box.setAttribute("data-polling", "done");
-      document.querySelectorAll("[data-hide-when-done]").forEach(function (element) {
-        element.hidden = true;
-      });
       return;
     }
-    window.setTimeout(poll, 1500);
+    // A stalled or failed run may still be drawn (the sweep queues it again): keep asking.
+    window.setTimeout(poll, state.can_run_again ? 5000 : 1500);
   }
   function poll() {
     fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })

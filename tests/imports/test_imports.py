@@ -434,16 +434,16 @@ def test_lost_tasks_are_found_for_requeueing():
     participant = runner_for("slither-running.fit")
     now = dt.datetime.now(dt.UTC)
     rows = {}
-    for label, state, minutes in [
-        ("fresh-queued", UploadState.QUEUED, 1),
-        ("lost-queued", UploadState.QUEUED, 6),
-        ("busy", UploadState.PARSING, 5),
-        ("dead", UploadState.PARSING, 11),
-        ("done", UploadState.DONE, 60),
+    for label, state, seconds in [
+        ("fresh-queued", UploadState.QUEUED, 3 * 60),
+        ("lost-queued", UploadState.QUEUED, 3 * 60 + 1),
+        ("busy", UploadState.PARSING, 5 * 60),
+        ("dead", UploadState.PARSING, 5 * 60 + 1),
+        ("done", UploadState.DONE, 60 * 60),
     ]:
         made = upload(participant, label.encode(), label)
         ActivityUpload.objects.filter(pk=made.pk).update(
-            state=state, updated_at=now - dt.timedelta(minutes=minutes)
+            state=state, updated_at=now - dt.timedelta(seconds=seconds)
         )
         rows[label] = made.pk
     assert selectors.activity_uploads_stalled(now=now) == [rows["lost-queued"], rows["dead"]]

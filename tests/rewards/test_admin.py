@@ -1,12 +1,14 @@
 """The organisers' draw steps in the admin: confirmations, the secret seed, address permission."""
 
 import csv
+import datetime as dt
 import io
 
 import pytest
 from django.contrib.admin.sites import site
 from django.contrib.auth.models import Permission
 from django.test import Client, RequestFactory
+from django.utils import timezone
 
 from rewards import services, tasks
 from rewards.admin import DrawAdmin
@@ -298,3 +300,138 @@ def test_a_run_request_while_the_broker_is_down_says_so(
     assert "The task queue is not answering" in response.content.decode()
     draw.refresh_from_db()
     assert draw.state == DrawState.ENTRIES_CLOSED and draw.run_requested_at is not None
+
+
+# A stalled run: the run page in words, and "Run again" ------------------------------------
+
+
+@pytest.fixture
+def stalled(programme, entrants, staff_user):
+    """A draw whose run staff asked for ten minutes ago; no worker ever picked it up."""
+    draw = DrawFactory(prize__programme=programme, winners=2, alternates=1)
+    services.draw_schedule(draw=draw, actor=staff_user)
+    services.draw_close_entries(draw=draw, actor=staff_user)
+    asked_at = timezone.now() - dt.timedelta(minutes=10)
+    return services.draw_request_run(
+        draw=draw, actor=staff_user, public_entropy="beacon 9", now=asked_at
+    )
+
+
+def test_the_run_page_says_in_words_that_no_worker_picked_the_run_up(admin_client, stalled):
+    page = admin_client.get(url("run-state", stalled)).content.decode()
+    assert "No worker has picked this up for 10 minutes" in page
+    run_again = (
+        f'<a href="{url("run-again", stalled)}" class="button" data-show-when="can_run_again">'
+    )
+    assert run_again in page
+    for raw in ("PENDING", "FAILURE", "SUCCESS", "Task:"):
+        assert raw not in page
+    state = admin_client.get(url("run-state", stalled) + "?format=json").json()
+    assert (state["phase"], state["can_run_again"]) == ("stalled", True)
+
+    Draw.objects.filter(pk=stalled.pk).update(run_requested_at=timezone.now())
+    page = admin_client.get(url("run-state", stalled)).content.decode()
+    assert "waiting for a worker to pick it up" in page
+    assert 'data-show-when="can_run_again" hidden' in page
+
+
+def test_the_run_page_links_to_the_result_once_drawn(admin_client, stalled):
+    services.draw_run(draw_id=stalled.pk)
+    page = admin_client.get(url("run-state", stalled)).content.decode()
+    assert "Drawn. The seed and the result are published." in page
+    assert f'<a href="/draws/{stalled.slug}/" class="button" data-show-when="done">' in page
+
+
+def test_staff_with_the_change_permission_run_a_stalled_draw_again(
+    stalled, sent_tasks, django_capture_on_commit_callbacks
+):
+    staff, client = staff_with("view_draw", "change_draw")
+    page = client.get(url("run-again", stalled)).content.decode()
+    assert "Yes, run it again" in page and "beacon 9" in page  # a confirmation first
+    assert "No worker has picked this up for 10 minutes" in page
+    assert Draw.objects.get(pk=stalled.pk).run_task_id == stalled.run_task_id
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("run-again", stalled), {"public_entropy": "luckier"})
+
+    assert response["Location"] == url("run-state", stalled)
+    draw = Draw.objects.get(pk=stalled.pk)
+    assert sent_tasks == [((draw.pk,), {"task_id": draw.run_task_id})]
+    assert draw.run_task_id != stalled.run_task_id
+    assert draw.public_entropy == "beacon 9"
+    event = DrawEvent.objects.get(draw=draw, action="run_requeued")
+    assert event.actor == staff
+    state = client.get(url("run-state", draw) + "?format=json").json()
+    assert (state["phase"], state["can_run_again"]) == ("queued", False)
+
+
+def _nobody(client):
+    return client
+
+
+def _a_participant(client):
+    client.force_login(ParticipantFactory().user)
+    return client
+
+
+def _staff_without_permission(client):
+    client.force_login(StaffFactory())
+    return client
+
+
+def _staff_who_may_only_view(client):
+    staff = StaffFactory()
+    staff.user_permissions.add(Permission.objects.get(codename="view_draw"))
+    client.force_login(staff)
+    return client
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        (_nobody, 302),
+        (_a_participant, 302),
+        (_staff_without_permission, 403),
+        (_staff_who_may_only_view, 403),
+    ],
+)
+def test_nobody_else_can_run_a_stalled_draw_again_and_it_changes_nothing(
+    stalled, sent_tasks, django_capture_on_commit_callbacks, who, status
+):
+    client = who(Client())
+    before = Draw.objects.values("run_task_id", "run_requested_at", "public_entropy").get(
+        pk=stalled.pk
+    )
+    events = DrawEvent.objects.count()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("run-again", stalled), {"public_entropy": "mine"})
+    assert response.status_code == status
+    if status == 302:
+        assert response["Location"].startswith("/admin/login/")
+    assert client.get(url("run-again", stalled)).status_code == status
+    assert client.get(url("run-state", stalled)).status_code == status
+
+    after = Draw.objects.values("run_task_id", "run_requested_at", "public_entropy").get(
+        pk=stalled.pk
+    )
+    assert after == before
+    assert DrawEvent.objects.count() == events
+    assert sent_tasks == []
+
+
+def test_run_again_needs_the_csrf_token(stalled, sent_tasks):
+    staff, _client = staff_with("view_draw", "change_draw")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff)
+    assert client.post(url("run-again", stalled)).status_code == 403
+    assert Draw.objects.get(pk=stalled.pk).run_task_id == stalled.run_task_id
+    assert sent_tasks == []
+
+
+def test_run_again_refuses_a_draw_already_drawn(admin_client, stalled, sent_tasks):
+    services.draw_run(draw_id=stalled.pk)
+    response = admin_client.post(url("run-again", stalled), follow=True)
+    assert "already been drawn" in response.content.decode()
+    assert sent_tasks == []
+    assert not DrawEvent.objects.filter(draw=stalled, action="run_requeued").exists()

@@ -175,3 +175,69 @@ def test_a_winner_who_turned_reminders_off_still_hears_of_the_win(ready_to_run, 
     Participant.objects.update(reminder_emails=False)
     assert tasks.run_draw.delay(ready_to_run.pk).get(timeout=60) == 3
     assert wait_for(lambda: len(mail.outbox) == 3)
+
+
+# Lost runs --------------------------------------------------------------------------------
+
+
+def asked_long_ago(draw):
+    """As if staff asked ten minutes ago and the message never reached a worker."""
+    Draw.objects.filter(pk=draw.pk).update(
+        run_requested_at=timezone.now() - dt.timedelta(minutes=10)
+    )
+    draw.refresh_from_db()
+    return draw
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_draw_a_worker_is_drawing_is_neither_requeued_nor_called_stalled(ready_to_run):
+    from rewards.selectors import draw_run_state
+
+    draw = asked_long_ago(ready_to_run)
+    Draw.objects.filter(pk=draw.pk).update(run_started_at=draw.run_requested_at)
+    locked, release = threading.Event(), threading.Event()
+
+    def worker_drawing():
+        try:
+            with transaction.atomic():
+                Draw.objects.select_for_update().get(pk=draw.pk)
+                locked.set()
+                release.wait(timeout=30)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=worker_drawing)
+    thread.start()
+    try:
+        assert locked.wait(timeout=30)
+        assert services.draws_requeue_stalled(now=timezone.now()) == []
+        state = draw_run_state(Draw.objects.get(pk=draw.pk), now=timezone.now())
+        assert (state["phase"], state["can_run_again"]) == ("running", False)
+        assert "A worker is drawing now" in state["message"]
+    finally:
+        release.set()
+        thread.join(timeout=30)
+    assert len(services.draws_requeue_stalled(now=timezone.now())) == 1  # the lock is gone
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_draws_a_run_whose_message_was_lost_once_the_sweep_requeues_it(
+    ready_to_run, worker, mailoutbox
+):
+    draw = asked_long_ago(ready_to_run)  # requested, never enqueued: the message is lost
+    assert Draw.objects.get(pk=draw.pk).state == DrawState.ENTRIES_CLOSED
+
+    assert tasks.requeue_stalled_draws.delay().get(timeout=30) == 1
+
+    assert wait_for(lambda: Draw.objects.get(pk=draw.pk).state == DrawState.DRAWN, timeout=60)
+    assert DrawResult.objects.filter(draw=draw, role=Role.WINNER).count() == 3
+    assert DrawResult.objects.filter(draw=draw).count() == 5
+    assert DrawEvent.objects.filter(draw=draw, action="drawn").count() == 1
+    assert wait_for(lambda: len(mail.outbox) == 3)
+    # The lost message turning up after all, and the sweep again, change nothing.
+    assert tasks.run_draw.delay(draw.pk).get(timeout=60) == 0
+    assert tasks.requeue_stalled_draws.delay().get(timeout=30) == 0
+    assert DrawResult.objects.filter(draw=draw).count() == 5
+    assert len(mail.outbox) == 3

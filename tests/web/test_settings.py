@@ -67,7 +67,7 @@ def test_tasks_are_acknowledged_late_and_requeued_when_a_worker_dies():
 
 def test_no_countdown_or_eta_outlives_the_redis_visibility_timeout():
     """On Redis an unacknowledged task comes back after the visibility timeout."""
-    visibility_timeout = 3600
+    visibility_timeout = settings.CELERY_VISIBILITY_TIMEOUT
     longest = settings.CELERY_TASK_TIME_LIMIT
     for path in ROOT.glob("*/**/*.py"):
         if any(part in path.parts for part in (".venv", "tests", "var", "migrations")):
@@ -76,6 +76,27 @@ def test_no_countdown_or_eta_outlives_the_redis_visibility_timeout():
             longest = max(longest, int(match.group(1)))
         assert "eta=" not in path.read_text(), f"{path}: use beat, not ETAs"
     assert longest < visibility_timeout
+
+
+def test_the_visibility_timeout_outlasts_the_longest_retry_and_run_but_not_by_hours():
+    """A lost message comes back soon after anything alive could still hold it, no later."""
+    from config.celery_app import app
+
+    app.loader.import_default_modules()
+    ours = [task for name, task in app.tasks.items() if not name.startswith("celery.")]
+    longest_run = max(task.time_limit or settings.CELERY_TASK_TIME_LIMIT for task in ours)
+    longest_wait = max(
+        min(task.retry_backoff * 2 ** (task.max_retries - 1), task.retry_backoff_max)
+        for task in ours
+        if getattr(task, "autoretry_for", ()) and task.retry_backoff
+    )
+    assert (longest_run, longest_wait) == (600, 480)  # send_notice_emails' fifth try
+    timeout = settings.CELERY_VISIBILITY_TIMEOUT
+    assert longest_wait + longest_run < timeout <= 25 * 60
+    assert app.conf.visibility_timeout == timeout
+    if settings.REDIS_URL:
+        assert app.conf.broker_transport_options == {"visibility_timeout": timeout}
+        assert app.conf.result_backend_transport_options == {"visibility_timeout": timeout}
 
 
 @pytest.mark.parametrize(
