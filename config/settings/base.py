@@ -105,6 +105,10 @@ TEMPLATES = [
     },
 ]
 
+# Sessions live in the database (Django's default, said out loud): a Redis outage must
+# not sign everybody out or break sign-in.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
 # Static files ---------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=VAR_DIR / "static")
@@ -140,7 +144,19 @@ ACTIVITY_FILE_RETENTION_DAYS = env.int("ACTIVITY_FILE_RETENTION_DAYS", default=3
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            # Django's RedisCache that answers from this process's memory while Redis does
+            # not (core/cache.py): sign-in keeps working, its limits count per process.
+            "BACKEND": "core.cache.FailoverRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                # A cache call takes a millisecond: a hung Redis fails fast instead of
+                # holding a web worker. After a failure Redis is tried again in 5 s.
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 1,
+                "FAILOVER_RETRY_AFTER": 5,
+            },
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
