@@ -41,6 +41,20 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A kept connection that broke (database restarted) is replaced, not reused.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A hung database must cost a request seconds, not a stuck worker (README, "What
+    # happens when…"). connect_timeout bounds a connection to a server that accepts and
+    # never answers; statement_timeout has the server cancel a runaway query. Web
+    # requests get 15 s; the worker's container sets DATABASE_STATEMENT_TIMEOUT higher
+    # (a million-entrant draw runs ~10 s); 0 turns it off (migrations).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": env.int("DATABASE_CONNECT_TIMEOUT", default=5),
+            "options": f"-c statement_timeout={env.int('DATABASE_STATEMENT_TIMEOUT', default=15)}s",
+        }
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web process read while the worker writes; the timeout rides out
     # short write locks instead of failing with "database is locked".
