@@ -48,4 +48,7 @@ EXPOSE 8000
 # runtime control socket (gunicornc), which nobody uses in a container and "app" cannot write.
 # No HEALTHCHECK here: the worker and beat share this image and serve no HTTP.
 # docker-compose.yml gives the web service its own check on /healthz.
-CMD ["sh", "-c", "exec gunicorn config.wsgi --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3} --access-logfile - --no-control-socket"]
+# --timeout 30: a worker stuck longer (a query on a database that hung mid-request, which
+# no server-side timeout can end) is killed and replaced; it is above the 15 s statement
+# and 5 s connect timeouts, so it never cuts short a request that would have finished.
+CMD ["sh", "-c", "exec gunicorn config.wsgi --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3} --timeout 30 --graceful-timeout 30 --access-logfile - --no-control-socket"]

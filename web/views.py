@@ -1,17 +1,23 @@
 import logging
+import sys
+import threading
+import time
 
+import redis
 from celery import current_app
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from core.branding import brand_for
 from programme import services as programme_services
 from programme.access import participant_required
 from programme.forms import ProfileForm
@@ -58,26 +64,60 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+# /readyz answers within this many seconds whatever hangs: a probe still running then
+# counts as failing (it ends by itself, bounded by the connect and socket timeouts).
+READYZ_TIMEOUT = 3
+
+
 def _database_answers():
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-        cursor.fetchone()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    finally:
+        connection.close()  # this thread's own connection
 
 
 def _broker_answers():
+    url = current_app.conf.broker_url
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        # Connecting proves little: a hung Redis accepts connections and never answers.
+        client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+        try:
+            client.ping()
+        finally:
+            client.close()
+        return
     with current_app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
+
+
+def _probe(probe, outcome):
+    try:
+        probe()
+    except Exception as error:  # any failure means "not ready"; the name is what matters
+        outcome["error"] = error
+    else:
+        outcome["error"] = None
 
 
 @never_cache
 @require_safe
 def readyz(request):
-    failures = {}
+    """Each part is probed in a thread of its own, so a hung one costs READYZ_TIMEOUT."""
+    deadline = time.monotonic() + READYZ_TIMEOUT
+    probes = {}
     for part, probe in (("database", _database_answers), ("broker", _broker_answers)):
-        try:
-            probe()
-        except Exception as error:  # any failure means "not ready"; the name is what matters
-            logger.warning("readyz: %s is not answering: %s", part, error)
+        outcome = {}
+        thread = threading.Thread(target=_probe, args=(probe, outcome), daemon=True)
+        thread.start()
+        probes[part] = (thread, outcome)
+    failures = {}
+    for part, (thread, outcome) in probes.items():
+        thread.join(max(0, deadline - time.monotonic()))
+        error = outcome.get("error", TimeoutError(f"no answer within {READYZ_TIMEOUT} s"))
+        if error is not None:
+            logger.warning("readyz: %s is not answering: %r", part, error)
             failures[part] = error.__class__.__name__
     if failures:
         return JsonResponse({"status": "unavailable", "failing": failures}, status=503)
@@ -131,12 +171,27 @@ def bad_request(request, exception=None):
 
 
 def server_error(request):
-    return render(
-        request,
-        "web/error.html",
-        {
-            "title": _("Something went wrong"),
-            "message": _("We have been told and will look into it. Please try again shortly."),
-        },
+    """The 500 page, and a 503 "try again shortly" when the database is what failed.
+
+    Django calls this while handling the exception (and logs it with its traceback), so
+    ``sys.exception()`` is what went wrong. The page renders from settings alone, with no
+    request context: its context processors (brand, user) would ask the database again.
+    """
+    if isinstance(sys.exception(), OperationalError | InterfaceError):
+        response = _error_page(
+            _("We are having trouble"),
+            _("The site cannot reach its data right now. Please try again shortly."),
+            status=503,
+        )
+        response["Retry-After"] = "30"
+        return response
+    return _error_page(
+        _("Something went wrong"),
+        _("We have been told and will look into it. Please try again shortly."),
         status=500,
     )
+
+
+def _error_page(title, message, *, status):
+    context = {"title": title, "message": message, "brand": brand_for(None)}
+    return HttpResponse(render_to_string("web/error.html", context), status=status)

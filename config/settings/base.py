@@ -41,6 +41,20 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A kept connection that broke (database restarted) is replaced, not reused.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A hung database must cost a request seconds, not a stuck worker (README, "What
+    # happens when…"). connect_timeout bounds a connection to a server that accepts and
+    # never answers; statement_timeout has the server cancel a runaway query. Web
+    # requests get 15 s; the worker's container sets DATABASE_STATEMENT_TIMEOUT higher
+    # (a million-entrant draw runs ~10 s); 0 turns it off (migrations).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": env.int("DATABASE_CONNECT_TIMEOUT", default=5),
+            "options": f"-c statement_timeout={env.int('DATABASE_STATEMENT_TIMEOUT', default=15)}s",
+        }
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web process read while the worker writes; the timeout rides out
     # short write locks instead of failing with "database is locked".
@@ -105,6 +119,10 @@ TEMPLATES = [
     },
 ]
 
+# Sessions live in the database (Django's default, said out loud): a Redis outage must
+# not sign everybody out or break sign-in.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
 # Static files ---------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=VAR_DIR / "static")
@@ -140,7 +158,19 @@ ACTIVITY_FILE_RETENTION_DAYS = env.int("ACTIVITY_FILE_RETENTION_DAYS", default=3
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            # Django's RedisCache that answers from this process's memory while Redis does
+            # not (core/cache.py): sign-in keeps working, its limits count per process.
+            "BACKEND": "core.cache.FailoverRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                # A cache call takes a millisecond: a hung Redis fails fast instead of
+                # holding a web worker. After a failure Redis is tried again in 5 s.
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 1,
+                "FAILOVER_RETRY_AFTER": 5,
+            },
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import OperationalError
 
 from config.settings.base import mailer_from_url
 
@@ -183,3 +184,22 @@ def test_every_beat_entry_names_a_registered_task():
     app.loader.import_default_modules()
     for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
         assert entry["task"] in app.tasks, name
+
+
+@pytest.mark.services
+@pytest.mark.django_db
+def test_postgresql_connections_have_connect_and_statement_timeouts():
+    from django.db import connection
+
+    assert settings.DATABASES["default"]["OPTIONS"]["connect_timeout"] == 5
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone() == ("15s",)
+        # The server itself ends a runaway query at the limit.
+        cursor.execute("SET LOCAL statement_timeout = '50ms'")
+        with pytest.raises(OperationalError, match="statement timeout"):
+            cursor.execute("SELECT pg_sleep(2)")
+
+
+def test_sessions_do_not_depend_on_redis():
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
