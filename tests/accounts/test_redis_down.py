@@ -16,7 +16,7 @@ from django.test import Client
 
 from config.celery_app import app as celery_app
 from tests.factories import UserFactory
-from tests.faults import OwnRedis, wait_until
+from tests.faults.servers import OwnRedis, wait_until
 
 pytestmark = [pytest.mark.services, pytest.mark.slow, pytest.mark.django_db]
 

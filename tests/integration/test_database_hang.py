@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 import psycopg
 import pytest
 
-from tests.faults import OwnPostgres, OwnRedis, free_port, wait_until
+from tests.faults.servers import OwnPostgres, OwnRedis, free_port, wait_until
 from tests.integration.test_processes import (
     BIN_DIR,
     PROJECT_DIR,
