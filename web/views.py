@@ -2,6 +2,7 @@ import logging
 import sys
 import threading
 import time
+from functools import partial
 
 import redis
 from celery import current_app
@@ -78,8 +79,8 @@ def _database_answers():
         connection.close()  # this thread's own connection
 
 
-def _broker_answers():
-    url = current_app.conf.broker_url
+def _broker_answers(app):
+    url = app.conf.broker_url
     if url.startswith(("redis://", "rediss://", "unix://")):
         # Connecting proves little: a hung Redis accepts connections and never answers.
         client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
@@ -88,7 +89,7 @@ def _broker_answers():
         finally:
             client.close()
         return
-    with current_app.connection_for_write() as conn:
+    with app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
 
 
@@ -107,7 +108,9 @@ def readyz(request):
     """Each part is probed in a thread of its own, so a hung one costs READYZ_TIMEOUT."""
     deadline = time.monotonic() + READYZ_TIMEOUT
     probes = {}
-    for part, probe in (("database", _database_answers), ("broker", _broker_answers)):
+    # Celery's current app is per thread: the probe's thread is handed this request's.
+    broker = partial(_broker_answers, current_app._get_current_object())
+    for part, probe in (("database", _database_answers), ("broker", broker)):
         outcome = {}
         thread = threading.Thread(target=_probe, args=(probe, outcome), daemon=True)
         thread.start()

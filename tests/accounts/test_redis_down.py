@@ -30,7 +30,8 @@ def own_redis(tmp_path, settings, monkeypatch):
     server = OwnRedis(tmp_path)
     server.start()
     settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": server.url}}
-    monkeypatch.setattr(celery_app.conf, "broker_url", server.url)
+    # The app reads its settings namespaced (CELERY_…): the plain name alone is not read.
+    monkeypatch.setitem(celery_app.conf, "CELERY_BROKER_URL", server.url)
     monkeypatch.setitem(celery_app.conf, "broker_transport_options", {})
     yield server
     server.stop()

@@ -74,6 +74,14 @@ DRAFT = a_draw(())
 SCHEDULED = a_draw((services.draw_schedule,))
 CLOSED = a_draw((services.draw_schedule, services.draw_close_entries))
 
+
+def _run_asked_for(*, draw, actor):
+    services.draw_request_run(draw=draw, actor=actor, public_entropy="beacon")
+
+
+# Asked for, but no worker drew it (nothing consumes the queue in these tests).
+REQUESTED = a_draw((services.draw_schedule, services.draw_close_entries, _run_asked_for))
+
 CHANGE = ("rewards.change_draw",)
 SHIPPING = ("rewards.change_draw", "rewards.view_shipping_address")
 # Seeing draws is not taking their steps; taking steps is not seeing addresses.
@@ -102,6 +110,7 @@ ADMIN_RULES = {
     "admin:rewards_draw_close": step("close/", SCHEDULED),
     "admin:rewards_draw_run": step("run/", CLOSED, data={"public_entropy": "beacon"}),
     "admin:rewards_draw_run_state": step("run-state/", CLOSED, post=200, writes=False),
+    "admin:rewards_draw_run_again": step("run-again/", REQUESTED),
     # Downloading the addresses is recorded in the draw's audit trail (GET and POST alike).
     "admin:rewards_draw_fulfilment": AdminAccess(
         url=lambda w: f"/admin/rewards/draw/{a_drawn_draw(w).pk}/fulfilment.csv",

@@ -27,7 +27,8 @@ def test_readyz_answers_when_database_and_broker_do(client):
 @pytest.mark.django_db
 def test_readyz_names_the_broker_when_it_does_not_answer(client, monkeypatch):
     # A real connection attempt to a port where nothing listens.
-    monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    # The app reads its settings namespaced (CELERY_…): the plain name alone is not read.
+    monkeypatch.setitem(celery_app.conf, "CELERY_BROKER_URL", "redis://127.0.0.1:1/0")
     monkeypatch.setitem(celery_app.conf, "broker_transport_options", {})
     response = client.get("/readyz")
     assert response.status_code == 503
