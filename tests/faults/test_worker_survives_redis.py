@@ -17,10 +17,8 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -29,28 +27,13 @@ from celery import Celery
 from django.conf import settings
 
 from tests.conftest import _skip_or_fail
+from tests.faults.servers import free_port, wait_until
 
 pytestmark = [pytest.mark.services, pytest.mark.slow]
 
 PROJECT_DIR = Path(settings.BASE_DIR)
 BIN_DIR = Path(sys.executable).parent
 TASK = "tests.faults.tasks.hold_then_record"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until(condition, *, timeout, interval=0.1):
-    """Call ``condition`` until it returns something truthy; that value, or None."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(interval)
 
 
 class RedisServer:
