@@ -9,6 +9,8 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from core.units import format_duration, format_pace
+from notifications.models import Notice
+from notifications.tasks import notice_emails_queue
 
 from .. import services
 from ..errors import ProgrammeError
@@ -167,6 +169,7 @@ class RunAdmin(admin.ModelAdmin):
         """Review each run through the service; say how many changed and what was refused."""
         target = ReviewStatus.COUNTED if approve else ReviewStatus.REJECTED
         changed = unchanged = 0
+        reviewed = []
         for run in queryset.select_related("participant").order_by("pk"):
             if run.status == target:
                 unchanged += 1
@@ -182,6 +185,10 @@ class RunAdmin(admin.ModelAdmin):
                 )
                 continue
             changed += 1
+            reviewed.append(services.run_review_notice_key(run))
+        notice_emails_queue(
+            Notice.objects.to_email().filter(key__in=reviewed).values_list("pk", flat=True)
+        )
         if changed:
             if approve:
                 text = ngettext(

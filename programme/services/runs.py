@@ -3,10 +3,12 @@
 from datetime import timedelta
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.units import format_duration, pace_seconds
+from notifications.models import EmailPolicy, Notice
 
 from ..activities import run_hold_checks
 from ..errors import ProgrammeError
@@ -174,10 +176,16 @@ def run_delete(*, run, now=None):
         run.delete()
 
 
+def run_review_notice_key(run):
+    return f"run-reviewed:{run.pk}"
+
+
 def run_review(*, run, approve, reviewer, reason="", now=None):
     """Staff approve (count) or reject a run; the level is re-checked either way.
 
     Staff may review a run of a closed week, so this skips the week check of the lifecycle.
+    The runner is told, in the app and by email (owed in the outbox, queued by the caller
+    after commit); a later review of the same run tells them again.
     """
     now = now or timezone.now()
     if not approve and not reason.strip():
@@ -193,4 +201,31 @@ def run_review(*, run, approve, reviewer, reason="", now=None):
         )
         if run.level is not None:
             level_progress_refresh(participant=participant, level=run.level, now=now)
+        _review_notice_write(run=run, participant=participant, now=now)
     return run
+
+
+def _review_notice_write(*, run, participant, now):
+    described = run_describe(run, participant)
+    if run.status == ReviewStatus.COUNTED:
+        title = _("Your run was approved")
+        body = _("The organisers checked %(run)s: it counts.") % {"run": described}
+    else:
+        title = _("Your run was not accepted")
+        body = _("The organisers checked %(run)s and rejected it: %(reason)s") % {
+            "run": described,
+            "reason": run.review_reason,
+        }
+    Notice.objects.update_or_create(
+        participant=participant,
+        key=run_review_notice_key(run),
+        defaults={
+            "title": title,
+            "body": body,
+            "url": reverse("programme:run", args=[run.pk]),
+            "created_at": now,
+            "read_at": None,
+            "email": EmailPolicy.ALWAYS,
+            "emailed_at": None,
+        },
+    )

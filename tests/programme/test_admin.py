@@ -5,9 +5,13 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from notifications import services as outbox
+from notifications.models import Notice
+from notifications.tasks import send_notice_emails
 from programme import services
 from programme.errors import ProgrammeError
 from programme.models import (
@@ -548,3 +552,29 @@ def test_a_review_the_rules_refuse_is_reported_and_the_others_go_ahead(
     refused.refresh_from_db()
     accepted.refresh_from_db()
     assert (refused.status, accepted.status) == (ReviewStatus.HELD, ReviewStatus.COUNTED)
+
+
+def test_the_runner_is_told_of_a_review_with_the_reason_in_the_app_and_by_email(
+    admin_client, participant, monkeypatch, django_capture_on_commit_callbacks
+):
+    held = log_held_run(participant, hours_ago=1)
+    queued = []
+    monkeypatch.setattr(send_notice_emails, "delay", queued.append)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post_action(admin_client, "reject_runs", [held], apply="yes", reason="GPS jumped.")
+
+    notice = Notice.objects.get(participant=participant, key=f"run-reviewed:{held.pk}")
+    assert notice.title == "Your run was not accepted"
+    assert notice.body.endswith("GPS jumped.")
+    assert queued == [[notice.pk]]
+    assert outbox.notice_emails_send(notice_ids=queued[0]) == 1
+    assert "GPS jumped." in mail.outbox[0].body
+
+    # Approved after all: told again, and emailed again.
+    with django_capture_on_commit_callbacks(execute=True):
+        post_action(admin_client, "approve_runs", [held])
+    notice.refresh_from_db()
+    assert notice.title == "Your run was approved"
+    assert notice.emailed_at is None and notice.read_at is None
+    assert queued[-1] == [notice.pk]
