@@ -1,27 +1,9 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from disposable_email_domains import blocklist as disposable_email_domains
 from django import forms
 from django.utils.translation import gettext as _
 
 from core.branding import email_site
-
-# Throwaway-address services: a prize programme wants a mailbox the winner reads.
-DISPOSABLE_EMAIL_DOMAINS = frozenset(
-    {
-        "10minutemail.com",
-        "discard.email",
-        "dispostable.com",
-        "getnada.com",
-        "guerrillamail.com",
-        "mailinator.com",
-        "maildrop.cc",
-        "sharklasers.com",
-        "temp-mail.org",
-        "tempmail.com",
-        "throwawaymail.com",
-        "trashmail.com",
-        "yopmail.com",
-    }
-)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -36,8 +18,9 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def clean_email(self, email):
         email = super().clean_email(email).lower()
-        domain = email.rpartition("@")[2]
-        if domain in DISPOSABLE_EMAIL_DOMAINS:
+        # Throwaway-address services (a maintained list): a prize programme wants a mailbox
+        # the winner reads.
+        if email.rpartition("@")[2] in disposable_email_domains:
             raise forms.ValidationError(
                 _("Please use a permanent email address: winners are contacted by email.")
             )

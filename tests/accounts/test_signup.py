@@ -55,6 +55,9 @@ def test_a_taken_email_gets_the_same_answer_as_a_new_one(client):
     [
         ("not-an-email", PASSWORD, None, "Enter a valid email address."),
         ("someone@mailinator.com", PASSWORD, None, "permanent email address"),
+        # Known only to the maintained list (disposable-email-domains), never to a hand-kept one.
+        ("someone@mailnesia.com", PASSWORD, None, "permanent email address"),
+        ("Someone@GRR.LA", PASSWORD, None, "permanent email address"),
         ("weak@example.org", "password", None, "This password is too common."),
         ("short@example.org", "x7#", None, "too short"),
         ("digits@example.org", "8273649182736", None, "entirely numeric"),
