@@ -253,11 +253,20 @@ if not REDIS_URL:
     # The embedded broker: messages are files under var/, so a worker and beat run
     # on a laptop with no server at all.
     _broker_dir = VAR_DIR / "celery" / "broker"
-    for _folder in (_broker_dir, VAR_DIR / "celery" / "processed", VAR_DIR / "celery" / "results"):
+    # kombu keeps its exchange tables in "control_folder", by default ./control wherever
+    # the process was started.
+    _control_dir = VAR_DIR / "celery" / "control"
+    for _folder in (
+        _broker_dir,
+        _control_dir,
+        VAR_DIR / "celery" / "processed",
+        VAR_DIR / "celery" / "results",
+    ):
         _folder.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),
+        "control_folder": str(_control_dir),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
         "store_processed": False,
     }

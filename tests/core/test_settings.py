@@ -220,3 +220,33 @@ def test_every_beat_entry_names_a_registered_task():
     app.loader.import_default_modules()
     for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
         assert entry["task"] in app.tasks, name
+
+
+def test_the_embedded_broker_keeps_its_exchange_tables_under_var(tmp_path):
+    """kombu's filesystem transport writes ./control wherever a process starts, unless told."""
+    script = (
+        "import django; django.setup()\n"
+        "from django.conf import settings\n"
+        "from config.celery_app import app\n"
+        "with app.connection_for_write() as connection:\n"
+        "    app.amqp.queues[app.conf.task_default_queue](connection.default_channel).declare()\n"
+        "print(settings.CELERY_BROKER_URL, settings.CELERY_BROKER_TRANSPORT_OPTIONS['control_folder'])"
+    )
+    environment = {
+        k: v for k, v in os.environ.items() if k != "REDIS_URL" and not k.startswith("DJANGO_")
+    }
+    environment.update(DJANGO_SETTINGS_MODULE="config.settings.local", PYTHONPATH=str(ROOT))
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    broker_url, control_folder = result.stdout.split()
+    assert broker_url == "filesystem://"
+    assert Path(control_folder) == ROOT / "var" / "celery" / "control"
+    assert (Path(control_folder) / "celery.exchange").is_file()
+    assert not (tmp_path / "control").exists()
