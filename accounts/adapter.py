@@ -2,31 +2,13 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from disposable_email_domains import blocklist as disposable_email_domains
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 from core.branding import brand_for
 from programme.selectors import active_programme
-
-# Throwaway-address services: a prize programme wants a mailbox the winner reads.
-DISPOSABLE_EMAIL_DOMAINS = frozenset(
-    {
-        "10minutemail.com",
-        "discard.email",
-        "dispostable.com",
-        "getnada.com",
-        "guerrillamail.com",
-        "mailinator.com",
-        "maildrop.cc",
-        "sharklasers.com",
-        "temp-mail.org",
-        "tempmail.com",
-        "throwawaymail.com",
-        "trashmail.com",
-        "yopmail.com",
-    }
-)
 
 
 def email_site():
@@ -48,8 +30,9 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def clean_email(self, email):
         email = super().clean_email(email).lower()
-        domain = email.rpartition("@")[2]
-        if domain in DISPOSABLE_EMAIL_DOMAINS:
+        # Throwaway-address services (a maintained list): a prize programme wants a mailbox
+        # the winner reads.
+        if email.rpartition("@")[2] in disposable_email_domains:
             raise forms.ValidationError(
                 _("Please use a permanent email address: winners are contacted by email.")
             )

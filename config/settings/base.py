@@ -7,7 +7,7 @@ the same code to PostgreSQL and Redis.
 """
 
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -178,31 +178,43 @@ else:
 
 # Email ----------------------------------------------------------------------
 def mailer_from_url(url):
-    """One MAILERS entry from an ``EMAIL_URL`` (the schemes in README, "Configuration")."""
-    parsed = urlsplit(url)
-    backends = "django.core.mail.backends."
-    if parsed.scheme == "consolemail":
-        return {"BACKEND": backends + "console.EmailBackend"}
-    if parsed.scheme == "memorymail":
-        return {"BACKEND": backends + "locmem.EmailBackend"}
-    if parsed.scheme == "filemail":
+    """One MAILERS entry from an ``EMAIL_URL``, read by django-environ so every scheme means
+    what it means there: ``smtps`` and ``smtp+tls`` use STARTTLS, ``smtp+ssl`` implicit TLS,
+    and ``?EMAIL_USE_TLS=…``/``?EMAIL_USE_SSL=…`` switch them. Ours: ``filemail`` writes one
+    file per email, and a port left out is 465 with SSL, 587 otherwise."""
+    scheme = urlsplit(url).scheme
+    if scheme not in environ.Env.EMAIL_SCHEMES:
+        raise ValueError(f"EMAIL_URL has an unknown scheme: {scheme!r}")
+    config = environ.Env.email_url_config(url)
+    if scheme == "filemail":
         # As in SQLite URLs: filemail:////var/tmp/mail is the absolute folder /var/tmp/mail.
-        folder = parsed.path[1:] if parsed.path.startswith("//") else parsed.path
-        return {"BACKEND": "core.mail.OneFilePerEmailBackend", "OPTIONS": {"file_path": folder}}
-    if parsed.scheme in ("smtp", "smtps", "smtp+tls"):
+        if not config["EMAIL_FILE_PATH"]:
+            raise ValueError(
+                "EMAIL_URL: filemail:// needs a folder, e.g. filemail:////var/tmp/mail"
+            )
         return {
-            "BACKEND": backends + "smtp.EmailBackend",
-            "OPTIONS": {
-                "host": parsed.hostname or "localhost",
-                "port": parsed.port or (465 if parsed.scheme == "smtps" else 587),
-                "username": unquote(parsed.username or ""),
-                "password": unquote(parsed.password or ""),
-                "use_ssl": parsed.scheme == "smtps",
-                "use_tls": parsed.scheme == "smtp+tls",
-                "timeout": 10,
-            },
+            "BACKEND": "core.mail.OneFilePerEmailBackend",
+            "OPTIONS": {"file_path": config["EMAIL_FILE_PATH"]},
         }
-    raise ValueError(f"EMAIL_URL has an unknown scheme: {parsed.scheme!r}")
+    if not scheme.startswith("smtp"):
+        return {"BACKEND": config["EMAIL_BACKEND"]}
+    use_ssl = environ.Env.parse_value(str(config.get("EMAIL_USE_SSL", False)), bool)
+    use_tls = environ.Env.parse_value(str(config.get("EMAIL_USE_TLS", False)), bool)
+    return {
+        "BACKEND": config["EMAIL_BACKEND"],
+        "OPTIONS": {
+            "host": config["EMAIL_HOST"] or "localhost",
+            "port": config["EMAIL_PORT"] or (465 if use_ssl else 587),
+            "username": config["EMAIL_HOST_USER"] or "",
+            "password": config["EMAIL_HOST_PASSWORD"] or "",
+            "use_ssl": use_ssl,
+            "use_tls": use_tls,
+            "timeout": 10,
+            # Any other query parameter is a backend option (?timeout=30); Django names the
+            # unknown ones.
+            **{name.lower(): value for name, value in config.get("OPTIONS", {}).items()},
+        },
+    }
 
 
 MAILERS = {"default": mailer_from_url(env("EMAIL_URL", default="consolemail://"))}
@@ -286,11 +298,20 @@ if not REDIS_URL:
     # The embedded broker: messages are files under var/, so a worker and beat run
     # on a laptop with no server at all.
     _broker_dir = VAR_DIR / "celery" / "broker"
-    for _folder in (_broker_dir, VAR_DIR / "celery" / "processed", VAR_DIR / "celery" / "results"):
+    # kombu keeps its exchange tables in "control_folder", by default ./control wherever
+    # the process was started.
+    _control_dir = VAR_DIR / "celery" / "control"
+    for _folder in (
+        _broker_dir,
+        _control_dir,
+        VAR_DIR / "celery" / "processed",
+        VAR_DIR / "celery" / "results",
+    ):
         _folder.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),
+        "control_folder": str(_control_dir),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
         "store_processed": False,
     }

@@ -2,8 +2,7 @@
 
 The XML is read with defusedxml's streaming SAX parser (see ``xmlsafe``) rather than handed to
 ``gpxpy.parse``: gpxpy's own parser does not refuse DTDs or entities, and building its object
-model for a 50,000-point file costs more than our whole time budget. gpxpy still parses the odd
-time formats ``datetime.fromisoformat`` does not accept.
+model for a 50,000-point file costs more than our whole time budget.
 """
 
 from __future__ import annotations

@@ -28,7 +28,6 @@ from defusedxml import (
     ExternalReferenceForbidden,
 )
 from defusedxml.expatreader import DefusedExpatParser
-from gpxpy.gpxfield import parse_time as gpxpy_parse_time
 
 from .detect import _DTD_MESSAGE
 from .errors import ActivityFileError
@@ -253,14 +252,11 @@ def parse_time(text: str | None) -> float | None:
         return None
     text = text.strip()
     try:
+        # Since Python 3.11 this reads ISO 8601 as watches write it: "Z", offsets with or
+        # without a colon, any number of decimals, a comma for the decimal point.
         moment = datetime.fromisoformat(text)
     except ValueError:
-        try:
-            moment = gpxpy_parse_time(text)  # a few more variants (e.g. a comma for decimals)
-        except Exception:
-            return None
-        if moment is None:
-            return None
+        return None
     try:
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=UTC)

@@ -83,6 +83,9 @@ def test_a_taken_email_costs_the_same_work_as_a_new_one(settings):
     [
         ("not-an-email", PASSWORD, None, "Enter a valid email address."),
         ("someone@mailinator.com", PASSWORD, None, "permanent email address"),
+        # Known only to the maintained list (disposable-email-domains), never to a hand-kept one.
+        ("someone@mailnesia.com", PASSWORD, None, "permanent email address"),
+        ("Someone@GRR.LA", PASSWORD, None, "permanent email address"),
         ("weak@example.org", "password", None, "This password is too common."),
         ("short@example.org", "x7#", None, "too short"),
         ("digits@example.org", "8273649182736", None, "entirely numeric"),

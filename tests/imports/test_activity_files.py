@@ -31,6 +31,7 @@ from imports.activity_files import (
     detect_format,
     parse_activity_file,
 )
+from programme.activity_files.xmlsafe import parse_time
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "activities"
 NOW = datetime(2025, 1, 1, tzinfo=UTC)
@@ -326,3 +327,24 @@ def test_results_are_frozen_and_hashable():
 def test_now_defaults_to_the_clock():
     [run] = parse_activity_file((FIXTURES / "heartandsole-testdata.gpx").read_bytes())
     assert run.started_at.year == 2021
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2021-04-16T09:57:29Z", datetime(2021, 4, 16, 9, 57, 29, tzinfo=UTC)),
+        ("2021-04-16T09:57:29.250Z", datetime(2021, 4, 16, 9, 57, 29, 250_000, tzinfo=UTC)),
+        ("2021-04-16T11:57:29+02:00", datetime(2021, 4, 16, 9, 57, 29, tzinfo=UTC)),
+        ("2021-04-16T11:57:29+0200", datetime(2021, 4, 16, 9, 57, 29, tzinfo=UTC)),
+        ("2021-04-16T09:57:29", datetime(2021, 4, 16, 9, 57, 29, tzinfo=UTC)),  # naive: UTC
+        ("2021-04-16T09:57:29,5Z", datetime(2021, 4, 16, 9, 57, 29, 500_000, tzinfo=UTC)),
+        (" 2021-04-16T09:57:29.1234567Z\n", datetime(2021, 4, 16, 9, 57, 29, 123_456, tzinfo=UTC)),
+        ("16/04/2021 09:57", None),
+        ("yesterday", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_times_are_read_as_iso_8601_with_the_standard_library(text, expected):
+    value = parse_time(text)
+    assert value == (expected.timestamp() if expected else None)

@@ -4,6 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import environ
 import pytest
 from django.conf import settings
 from django.db import OperationalError
@@ -110,6 +111,12 @@ def test_the_visibility_timeout_outlasts_the_longest_retry_and_run_but_not_by_ho
             "core.mail.OneFilePerEmailBackend",
             {"file_path": "/var/tmp/mail"},
         ),
+        ("dummymail://", "dummy.EmailBackend", {}),
+        (
+            "filemail:///var/tmp/mail",
+            "core.mail.OneFilePerEmailBackend",
+            {"file_path": "var/tmp/mail"},
+        ),
         (
             "smtp://user:p%40ss@mail.example.org:2525",
             "smtp.EmailBackend",
@@ -121,6 +128,57 @@ def test_email_url_chooses_the_mailer(url, backend, options):
     mailer = mailer_from_url(url)
     assert mailer["BACKEND"].endswith(backend)
     assert options.items() <= mailer.get("OPTIONS", {}).items()
+
+
+@pytest.mark.parametrize(
+    ("url", "use_ssl", "use_tls", "port"),
+    [
+        ("smtp://mail.example.org", False, False, 587),
+        ("smtps://mail.example.org", False, True, 587),
+        ("smtp+tls://mail.example.org", False, True, 587),
+        ("smtp+ssl://mail.example.org", True, False, 465),
+        ("smtp://mail.example.org:25?EMAIL_USE_TLS=true", False, True, 25),
+        ("smtp://mail.example.org?EMAIL_USE_SSL=1", True, False, 465),
+        ("smtp+tls://mail.example.org?EMAIL_USE_TLS=false", False, False, 587),
+    ],
+)
+def test_smtp_schemes_mean_what_django_environ_means(url, use_ssl, use_tls, port):
+    options = mailer_from_url(url)["OPTIONS"]
+    assert (options["use_ssl"], options["use_tls"], options["port"]) == (use_ssl, use_tls, port)
+
+
+@pytest.mark.parametrize("scheme", ["smtp", "smtps", "smtp+tls", "smtp+ssl"])
+def test_each_smtp_scheme_agrees_with_django_environ(scheme):
+    url = f"{scheme}://mail.example.org"
+    options = mailer_from_url(url)["OPTIONS"]
+    environ_config = environ.Env.email_url_config(url)
+    assert options["use_ssl"] == environ_config.get("EMAIL_USE_SSL", False)
+    assert options["use_tls"] == environ_config.get("EMAIL_USE_TLS", False)
+
+
+def test_other_email_url_parameters_are_smtp_options():
+    options = mailer_from_url("smtp+ssl://mail.example.org?timeout=30&ssl_certfile=/etc/c.pem")
+    assert options["OPTIONS"]["timeout"] == 30
+    assert options["OPTIONS"]["ssl_certfile"] == "/etc/c.pem"
+
+
+def test_a_mailer_from_email_url_is_accepted_by_django(settings):
+    from django.core import mail
+
+    settings.MAILERS = {"default": mailer_from_url("smtps://u:p@mail.example.org?timeout=5")}
+    mailer = mail.mailers["default"]
+    assert (mailer.host, mailer.port, mailer.use_tls, mailer.use_ssl) == (
+        "mail.example.org",
+        587,
+        True,
+        False,
+    )
+    assert (mailer.username, mailer.password, mailer.timeout) == ("u", "p", 5)
+
+
+def test_filemail_needs_a_folder():
+    with pytest.raises(ValueError, match="needs a folder"):
+        mailer_from_url("filemail://")
 
 
 def test_an_unknown_email_scheme_is_an_error_not_a_silent_default():
@@ -203,3 +261,33 @@ def test_postgresql_connections_have_connect_and_statement_timeouts():
 
 def test_sessions_do_not_depend_on_redis():
     assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+
+
+def test_the_embedded_broker_keeps_its_exchange_tables_under_var(tmp_path):
+    """kombu's filesystem transport writes ./control wherever a process starts, unless told."""
+    script = (
+        "import django; django.setup()\n"
+        "from django.conf import settings\n"
+        "from config.celery_app import app\n"
+        "with app.connection_for_write() as connection:\n"
+        "    app.amqp.queues[app.conf.task_default_queue](connection.default_channel).declare()\n"
+        "print(settings.CELERY_BROKER_URL, settings.CELERY_BROKER_TRANSPORT_OPTIONS['control_folder'])"
+    )
+    environment = {
+        k: v for k, v in os.environ.items() if k != "REDIS_URL" and not k.startswith("DJANGO_")
+    }
+    environment.update(DJANGO_SETTINGS_MODULE="config.settings.local", PYTHONPATH=str(ROOT))
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    broker_url, control_folder = result.stdout.split()
+    assert broker_url == "filesystem://"
+    assert Path(control_folder) == ROOT / "var" / "celery" / "control"
+    assert (Path(control_folder) / "celery.exchange").is_file()
+    assert not (tmp_path / "control").exists()
