@@ -4,7 +4,7 @@ run:  ## install, migrate, seed the demo, start web + worker + beat
 test:  ## install and run the whole test suite
 	bash bin/test
 lint:
-	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/lint-imports
 format:
 	.venv/bin/ruff check --fix . && .venv/bin/ruff format .
 bench:  ## prints timings and peak memory against budgets (the last three need DATABASE_URL/REDIS_URL)

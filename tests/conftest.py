@@ -72,10 +72,19 @@ def _needs(request):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate limits live in the cache; each test starts with none used."""
+    """Rate limits live in the cache; each test starts with none used.
+
+    On Redis only this process's keys go (the test settings prefix them per xdist worker):
+    clear() would empty the whole database, other workers' queued tasks included.
+    """
     from django.core.cache import cache as django_cache
 
-    django_cache.clear()
+    if settings.REDIS_URL and django_cache.key_prefix:
+        client = django_cache._cache.get_client(write=True)
+        if keys := list(client.scan_iter(match=f"{django_cache.key_prefix}:*", count=1000)):
+            client.delete(*keys)
+    else:
+        django_cache.clear()
     yield
 
 

@@ -183,6 +183,9 @@ def worker(tmp_path, redis_server):
 def client(redis_server):
     client = Celery("faults-client", broker=redis_server.url, backend=redis_server.url)
     client.conf.broker_connection_retry_on_startup = True
+    # The worker runs the test settings of its "main" process: its broker keys carry that
+    # prefix (config/settings/test.py), so the client's must too.
+    client.conf.broker_transport_options = {"global_keyprefix": "test-main:"}
     yield client
     client.close()
 

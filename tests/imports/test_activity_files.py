@@ -31,7 +31,7 @@ from imports.activity_files import (
     detect_format,
     parse_activity_file,
 )
-from programme.activity_files.xmlsafe import parse_time
+from imports.activity_files.xmlsafe import parse_time
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "activities"
 NOW = datetime(2025, 1, 1, tzinfo=UTC)

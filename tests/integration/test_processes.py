@@ -1,7 +1,7 @@
 """The production processes, started for real: gunicorn, a Celery worker and Celery beat.
 
 They run with production settings against the test database pytest-django created and
-a Redis database of their own, so what is checked here is what a deployment does: the
+the run's Redis database (their keys apart from the tests' prefixed ones), so what is checked here is what a deployment does: the
 probes answer, plain HTTP is sent to HTTPS, and a due level is announced exactly once
 (one in-app notice and one email per participant) through the broker.
 """
@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import pytest
+import redis
 from celery import Celery
 from django.conf import settings
 
@@ -29,13 +30,16 @@ from programme.services import level_unlock_notice_key
 from tests.conftest import _skip_or_fail, missing_services
 from tests.factories import ParticipantFactory, ProgrammeFactory
 
-pytestmark = [pytest.mark.services, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.services,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+    # One deployment per run: under xdist (--dist loadgroup) these tests share one worker.
+    pytest.mark.xdist_group("processes"),
+]
 
 PROJECT_DIR = Path(settings.BASE_DIR)
 BIN_DIR = Path(sys.executable).parent
-# The processes get a Redis database of their own: the test settings' cache clears
-# theirs before every test, which would also wipe queued tasks.
-PROCESS_REDIS_DB = 5
 
 # Processes ------------------------------------------------------------------------
 
@@ -95,6 +99,11 @@ def database_url():
     host = db["HOST"] or "127.0.0.1"
     port = db["PORT"] or 5432
     return f"postgres://{credentials}@{host}:{port}/{quote(db['NAME'], safe='')}"
+
+
+# The processes get a Redis database of their own: their keys are unprefixed, and a queue
+# shared with the rest of the run could be read by anything else consuming "celery" there.
+PROCESS_REDIS_DB = 5
 
 
 def process_redis_url():
@@ -191,6 +200,7 @@ def deployment(django_db_setup, tmp_path_factory):
     mail_dir = tmp / "mail"
     mail_dir.mkdir()
     redis_url = process_redis_url()
+    redis.Redis.from_url(redis_url).delete("celery")  # no task left by an earlier run's beat
     env = production_env(tmp, redis_url=redis_url, mail_dir=mail_dir)
     collectstatic(env)
 

@@ -97,7 +97,7 @@ def test_the_visibility_timeout_outlasts_the_longest_retry_and_run_but_not_by_ho
     assert longest_wait + longest_run < timeout <= 25 * 60
     assert app.conf.visibility_timeout == timeout
     if settings.REDIS_URL:
-        assert app.conf.broker_transport_options == {"visibility_timeout": timeout}
+        assert app.conf.broker_transport_options["visibility_timeout"] == timeout
         assert app.conf.result_backend_transport_options == {"visibility_timeout": timeout}
 
 
