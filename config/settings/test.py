@@ -11,8 +11,9 @@ import os
 from .base import *  # noqa: F403
 from .base import CACHES, CELERY_BROKER_TRANSPORT_OPTIONS, REDIS_URL, STORAGES, VAR_DIR
 
-#: "gw0", "gw1", … under xdist; "main" in a serial run.
-TEST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+#: "gw0", "gw1", … under xdist; "main" in a serial run. TEST_NAMESPACE (optional) keeps two
+#: checkouts that run their suites at once on one Redis apart.
+TEST_WORKER = os.environ.get("TEST_NAMESPACE", "") + os.environ.get("PYTEST_XDIST_WORKER", "main")
 _worker_dir = VAR_DIR / "test" / TEST_WORKER
 
 SECRET_KEY = "test-only-secret-key"  # noqa: S105

@@ -103,7 +103,8 @@ def database_url():
 
 # The processes get a Redis database of their own: their keys are unprefixed, and a queue
 # shared with the rest of the run could be read by anything else consuming "celery" there.
-PROCESS_REDIS_DB = 5
+# A checkout running its suite beside another sets TEST_PROCESS_REDIS_DB to keep them apart.
+PROCESS_REDIS_DB = int(os.environ.get("TEST_PROCESS_REDIS_DB", "5"))
 
 
 def process_redis_url():
