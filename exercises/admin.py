@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import LabelledTabularInline
 from programme.admin import LevelAdmin
 from programme.errors import ProgrammeError
 
@@ -10,7 +11,7 @@ from . import selectors, services
 from .models import Equipment, Exercise, RoutineItem, SessionExercise, StrengthSession
 
 
-class RoutineItemInline(admin.TabularInline):
+class RoutineItemInline(LabelledTabularInline):
     """The week's routine, edited on the level's admin page (programme.admin.LevelAdmin)."""
 
     model = RoutineItem
@@ -118,7 +119,7 @@ class EquipmentAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class SessionExerciseInline(admin.TabularInline):
+class SessionExerciseInline(LabelledTabularInline):
     model = SessionExercise
     extra = 0
     fields = ["position", "exercise", "sets", "reps", "hold_s"]

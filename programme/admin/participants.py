@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
+from core.admin import LabelledTabularInline
 from core.units import format_distance
 
 from .. import services
@@ -64,7 +65,7 @@ class ReviewStateFilter(admin.SimpleListFilter):
         return queryset.filter(Exists(runs))
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(LabelledTabularInline):
     extra = 0
     can_delete = False
     show_change_link = True

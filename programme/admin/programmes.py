@@ -12,6 +12,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import LabelledTabularInline
+
 from .. import services
 from ..charts import figures_charts
 from ..figures import figures_for
@@ -32,7 +34,7 @@ class LevelInlineForm(forms.ModelForm):
         self.fields["unlocks_at"].required = False
 
 
-class LevelInline(admin.TabularInline):
+class LevelInline(LabelledTabularInline):
     model = Level
     form = LevelInlineForm
     extra = 0

@@ -7,6 +7,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.admin import LabelledTabularInline
+
 from .. import selectors, services
 from ..models import Draw, DrawEvent, DrawResult, DrawState, ResultStatus
 from .config import CONFIG_FIELDS
@@ -26,7 +28,7 @@ class DrawAdminForm(forms.ModelForm):
         return data
 
 
-class DrawResultInline(admin.TabularInline):
+class DrawResultInline(LabelledTabularInline):
     model = DrawResult
     extra = 0
     max_num = 0
@@ -70,7 +72,7 @@ class DrawResultInline(admin.TabularInline):
         return format_html_join(" · ", '<a href="{}">{}</a>', links)
 
 
-class DrawEventInline(admin.TabularInline):
+class DrawEventInline(LabelledTabularInline):
     model = DrawEvent
     extra = 0
     max_num = 0
