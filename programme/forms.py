@@ -24,15 +24,25 @@ class JoinForm(forms.Form):
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
     units = forms.ChoiceField(label=_("Units"), choices=Units.choices, initial=Units.KM)
     country = forms.ChoiceField(label=_("Country of residence"), choices=[("", "—"), *countries])
-    confirm_age = forms.BooleanField(label=_("I am 18 or older."))
+    # Each consent says what it is for: people agree to purposes, not to boxes.
+    confirm_age = forms.BooleanField(
+        label=_("I am 18 or older."),
+        help_text=_("Prizes can only go to adults; we record when you confirmed it."),
+    )
     confirm_residence = forms.BooleanField(
         label=_(
             "I live in the country I selected, and it is one where the rules allow me to enter."
-        )
+        ),
+        help_text=_("Prize draws are only open where the rules allow; prizes ship there."),
     )
-    accept_rules = forms.BooleanField(label=_("I have read and accept the official rules."))
+    accept_rules = forms.BooleanField(
+        label=_("I have read and accept the official rules."),
+        help_text=_("The rules say how tickets, draws and prize claims work."),
+    )
     leaderboard_opt_in = forms.BooleanField(
-        label=_("Show my display name and distance on the leaderboard."), required=False
+        label=_("Show my display name and distance on the leaderboard."),
+        required=False,
+        help_text=_("Optional. Other participants see your name there; you can change it later."),
     )
 
     def clean_display_name(self):

@@ -8,6 +8,9 @@
       event.preventDefault();
     }
   });
+  // After a failed submit, start at the summary of what to fix.
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) summary.focus();
   // A form submits once: a double click must not send it twice.
   document.addEventListener("submit", function (event) {
     var form = event.target;

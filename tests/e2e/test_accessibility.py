@@ -141,6 +141,16 @@ def test_join_and_failed_forms_pass_axe(page, live_server, campaign):
     sign_in(page, live_server, UserFactory(email="new@example.org"))
     page.goto("/join/")
     page.get_by_role("button", name="Join the programme").click()
+
+    # The summary of what to fix has the focus, and links to each field.
+    focused = page.locator(":focus")
+    assert focused.get_attribute("data-error-summary") is not None
+    assert focused.get_by_role("link", name="I am 18 or older.: This field is required.").count()
+    # Each consent box says what it is for.
+    described_by = page.get_by_label("I am 18 or older.").get_attribute("aria-describedby")
+    assert (
+        "Prizes can only go to adults" in page.locator(f"#{described_by.split()[0]}").inner_text()
+    )
     assert axe_violations(page) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 

@@ -68,7 +68,13 @@ def test_joining_without_the_confirmations_explains_what_is_missing(
         "/join/", {"display_name": "Nia", "time_zone": "UTC", "units": "km", "country": "IE"}
     )
     assert response.status_code == 200
-    assert response.content.decode().count("This field is required.") == 3
+    # Each missing confirmation is named by its field, in the form and in the summary above.
+    assert set(response.context["form"].errors) == {
+        "confirm_age",
+        "confirm_residence",
+        "accept_rules",
+    }
+    assert response.content.decode().count("This field is required.") == 2 * 3
     assert not Participant.objects.exists()
 
 
