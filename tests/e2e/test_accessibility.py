@@ -169,3 +169,20 @@ def test_admin_pages_pass_axe_at_desktop_width(page, live_server, campaign):
         f"/admin/rewards/draw/{campaign['draw'].pk}/change/",
     ]
     assert check_pages(page, paths, width=1280) == []
+
+
+def test_tables_become_stacked_rows_on_a_phone(page, live_server, campaign):
+    sign_in(page, live_server, campaign["runner"].user)
+    for path in ("/runs/", "/sessions/"):
+        page.goto(path)
+        cell = page.locator("table.stack tbody td").first
+        # Each cell is a labelled line of its row's card, not a column squeezed off screen.
+        assert cell.evaluate("td => getComputedStyle(td).display") == "flex"
+        label = cell.evaluate("td => getComputedStyle(td, '::before').content")
+        assert label == '"When"'
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/runs/")
+    assert (
+        page.locator("table.stack tbody td").first.evaluate("td => getComputedStyle(td).display")
+        == "table-cell"
+    )
