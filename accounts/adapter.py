@@ -5,9 +5,11 @@ from allauth.account.adapter import DefaultAccountAdapter
 from disposable_email_domains import blocklist as disposable_email_domains
 from django import forms
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.branding import brand_for
+from notifications.emails import absolute, email_context
 from programme.selectors import active_programme
 
 
@@ -22,8 +24,24 @@ class AccountAdapter(DefaultAccountAdapter):
     """The one place where allauth is customised for this project."""
 
     def send_mail(self, template_prefix, email, context):
-        # allauth's emails name "the site": ours is the organiser's brand, not example.com.
-        return super().send_mail(template_prefix, email, {**context, "current_site": email_site()})
+        # allauth's emails name "the site": ours is the organiser's brand, not example.com,
+        # and they share the branded templates of every other email (templates/email/).
+        # They are sent inline: a person waits for them on the page that sent them.
+        programme = active_programme()
+        return super().send_mail(
+            template_prefix,
+            email,
+            {
+                **context,
+                **email_context(programme),
+                "programme": programme,
+                "current_site": email_site(),
+            },
+        )
+
+    def get_email_confirmation_url(self, request, emailconfirmation):
+        # The public address from settings, not whichever host the request came in by.
+        return absolute(reverse("account_confirm_email", args=[emailconfirmation.key]))
 
     def format_email_subject(self, subject):
         return f"[{email_site().name}] {subject}"

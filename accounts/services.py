@@ -33,6 +33,7 @@ def account_data_export(*, user):
                 "consented_rules_at": participant.consented_rules_at,
                 "leaderboard_opt_in": participant.leaderboard_opt_in,
                 "reminder_emails": participant.reminder_emails,
+                "closing_reminder_emails": participant.closing_reminder_emails,
                 "draw_id": str(participant.draw_id),
                 "tickets": participant.tickets,
                 "joined_at": participant.created_at,
@@ -155,6 +156,7 @@ def account_delete(*, user, now=None):
             display_name="—",
             leaderboard_opt_in=False,
             reminder_emails=False,
+            closing_reminder_emails=False,
             updated_at=now,
         )
         participant_ids = list(participants.values_list("pk", flat=True))

@@ -11,16 +11,26 @@ class EmailPolicy(models.TextChoices):
 
     NONE = "none", _("In the app only")
     IF_SUBSCRIBED = "subscribed", _("Emailed unless the person turned reminders off")
-    ALWAYS = "always", _("Always emailed (a prize won)")
+    IF_SUBSCRIBED_CLOSING = "closing", _("Emailed unless the person turned closing reminders off")
+    ALWAYS = "always", _("Always emailed (transactional: a prize won, a claim received)")
+
+
+# The bulk emails, each with the participant's own switch (a field of programme.Participant,
+# named here because notifications never imports programme). Only these carry a one-click
+# unsubscribe; ALWAYS emails are transactional and have none.
+OPT_OUT_FIELDS = {
+    EmailPolicy.IF_SUBSCRIBED: "reminder_emails",
+    EmailPolicy.IF_SUBSCRIBED_CLOSING: "closing_reminder_emails",
+}
 
 
 class NoticeQuerySet(models.QuerySet):
     def to_email(self):
         """Notices whose email is still owed: unsent, and wanted by policy and person."""
-        return self.filter(emailed_at__isnull=True).filter(
-            Q(email=EmailPolicy.ALWAYS)
-            | Q(email=EmailPolicy.IF_SUBSCRIBED, participant__reminder_emails=True)
-        )
+        wanted = Q(email=EmailPolicy.ALWAYS)
+        for policy, field in OPT_OUT_FIELDS.items():
+            wanted |= Q(email=policy, **{f"participant__{field}": True})
+        return self.filter(emailed_at__isnull=True).filter(wanted)
 
 
 class Notice(models.Model):
@@ -44,6 +54,9 @@ class Notice(models.Model):
         _("email"), max_length=10, choices=EmailPolicy, default=EmailPolicy.NONE
     )
     emailed_at = models.DateTimeField(_("emailed"), null=True, blank=True)
+    # What the email shows beyond title and body, rendered when it is sent: e.g.
+    # {"deadline": ISO moment} (shown in the person's own zone), {"reason": "..."}.
+    data = models.JSONField(_("email details"), default=dict, blank=True, db_default={})
 
     objects = NoticeQuerySet.as_manager()
 

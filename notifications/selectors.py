@@ -43,3 +43,13 @@ def notice_emails_stranded(*, now):
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+
+
+def notice_emails_owed(*, participant, keys):
+    """Ids of this person's notices with these keys whose email is still owed."""
+    return list(
+        Notice.objects.to_email()
+        .filter(participant=participant, key__in=keys)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )

@@ -164,8 +164,18 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Participant
-        fields = ["display_name", "time_zone", "units", "leaderboard_opt_in", "reminder_emails"]
+        fields = [
+            "display_name",
+            "time_zone",
+            "units",
+            "leaderboard_opt_in",
+            "reminder_emails",
+            "closing_reminder_emails",
+        ]
         help_texts = {
             "leaderboard_opt_in": _("Your display name and distance, never your email."),
             "reminder_emails": _("An email when a new week opens and before a claim deadline."),
+            "closing_reminder_emails": _(
+                "An email 24 hours before a week closes while it still has goals for you."
+            ),
         }

@@ -183,6 +183,9 @@ class Participant(TimeStampedModel):
     consented_rules_at = models.DateTimeField(_("accepted the rules"), null=True, blank=True)
     leaderboard_opt_in = models.BooleanField(_("show me on the leaderboard"), default=False)
     reminder_emails = models.BooleanField(_("weekly unlock and reminder emails"), default=True)
+    closing_reminder_emails = models.BooleanField(
+        _("an email a day before a week closes, with goals left"), default=True, db_default=True
+    )
     draw_id = models.UUIDField(_("public draw id"), default=uuid.uuid4, unique=True, editable=False)
     # Maintained by programme.services so the leaderboard reads an index, not a scan.
     total_distance_m = models.PositiveBigIntegerField(_("total distance (metres)"), default=0)

@@ -14,3 +14,11 @@ def unlock_due_levels():
     notice_ids = services.levels_announce_due(now=timezone.now())
     notice_emails_queue(notice_ids)
     return len(notice_ids)
+
+
+@shared_task
+def send_closing_reminders():
+    """Every hour (beat): remind those with goals left in a week that closes within a day."""
+    notice_ids = services.closing_reminders_write(now=timezone.now())
+    notice_emails_queue(notice_ids)
+    return len(notice_ids)

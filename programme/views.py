@@ -12,7 +12,9 @@ from django.views.decorators.http import require_POST
 
 from notifications import services as notification_services
 from notifications.emails import unsubscribe_token_read
-from notifications.selectors import notices_for
+from notifications.models import OPT_OUT_FIELDS
+from notifications.selectors import notice_emails_owed, notices_for
+from notifications.tasks import notice_emails_queue
 
 from . import selectors, services
 from .access import participant_required
@@ -34,7 +36,7 @@ def join(request):
     if request.method == "POST" and verified and form.is_valid():
         data = form.cleaned_data
         try:
-            services.participant_join(
+            participant = services.participant_join(
                 user=request.user,
                 programme=programme,
                 display_name=data["display_name"],
@@ -49,6 +51,9 @@ def join(request):
         except ProgrammeError as error:
             form.add_error(None, error.message)
         else:
+            notice_emails_queue(
+                notice_emails_owed(participant=participant, keys=[services.WELCOME_NOTICE_KEY])
+            )
             messages.success(request, _("Welcome aboard! Here is your first week."))
             return redirect("web:dashboard")
     return render(
@@ -194,12 +199,14 @@ def notices_read(request, participant):
 
 @csrf_exempt  # RFC 8058 one-click: the mail provider POSTs, with the signed token as the key
 def unsubscribe(request, token):
-    """From an email link, no sign-in needed: the signed token says who."""
-    participant_id = unsubscribe_token_read(token)
-    participant = get_object_or_404(Participant, pk=participant_id) if participant_id else None
-    if participant is None:
+    """From an email link, no sign-in needed: the signed token says who, and which emails."""
+    found = unsubscribe_token_read(token)
+    if found is None:
         raise Http404
+    participant_id, policy = found
+    participant = get_object_or_404(Participant, pk=participant_id)
+    context = {"participant": participant, "policy": policy}
     if request.method == "POST":
-        services.participant_update(participant=participant, reminder_emails=False)
-        return render(request, "programme/unsubscribed.html", {"participant": participant})
-    return render(request, "programme/unsubscribe.html", {"participant": participant})
+        services.participant_update(participant=participant, **{OPT_OUT_FIELDS[policy]: False})
+        return render(request, "programme/unsubscribed.html", context)
+    return render(request, "programme/unsubscribe.html", context)

@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from notifications.selectors import notice_emails_owed
+from notifications.tasks import notice_emails_queue
 from programme.access import participant_required
 
 from . import selectors, services
@@ -48,6 +50,11 @@ def claim(request, participant, result_id):
         except RewardsError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
+            notice_emails_queue(
+                notice_emails_owed(
+                    participant=participant, keys=[services.claim_notice_key(result)]
+                )
+            )
             messages.success(request, _("Thank you! Your claim is in."))
             return redirect("rewards:claim", result.pk)
     return render(request, "rewards/claim.html", {**context, "form": form})

@@ -333,6 +333,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "unlock-due-levels": {"task": "programme.tasks.unlock_due_levels", "schedule": 60.0},
+    "send-closing-reminders": {
+        "task": "programme.tasks.send_closing_reminders",
+        "schedule": crontab(minute=5),
+    },
     "send-stranded-notice-emails": {
         "task": "notifications.tasks.send_stranded_notice_emails",
         "schedule": 300.0,

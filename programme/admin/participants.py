@@ -116,7 +116,15 @@ class ParticipantAdmin(admin.ModelAdmin):
         (None, {"fields": ["user", "programme", "display_name", "country", "draw_id"]}),
         (
             _("Settings"),
-            {"fields": ["time_zone", "units", "leaderboard_opt_in", "reminder_emails"]},
+            {
+                "fields": [
+                    "time_zone",
+                    "units",
+                    "leaderboard_opt_in",
+                    "reminder_emails",
+                    "closing_reminder_emails",
+                ]
+            },
         ),
         (
             _("Eligibility"),

@@ -1,8 +1,11 @@
 """Joining a programme and a participant's own settings."""
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from notifications.models import EmailPolicy, Notice
 
 from ..errors import ProgrammeError
 from ..models import Participant, WeeklyTally
@@ -22,7 +25,11 @@ def participant_join(
     leaderboard_opt_in=False,
     now=None,
 ):
-    """Make ``user`` a participant of ``programme``; joining twice returns the first one."""
+    """Make ``user`` a participant of ``programme``; joining twice returns the first one.
+
+    The welcome notice is written in the same transaction: it is the outbox entry of the
+    welcome email, which the caller queues (see ``welcome_notice_key``).
+    """
     now = now or timezone.now()
     if not user.has_verified_email:
         raise ProgrammeError(_("Please confirm your email address before joining."))
@@ -35,7 +42,7 @@ def participant_join(
         return existing
     try:
         with transaction.atomic():
-            return Participant.objects.create(
+            participant = Participant.objects.create(
                 user=user,
                 programme=programme,
                 display_name=display_name,
@@ -47,9 +54,29 @@ def participant_join(
                 consented_rules_at=now,
                 leaderboard_opt_in=leaderboard_opt_in,
             )
+            _welcome_notice_write(participant=participant, now=now)
+            return participant
     except IntegrityError:
         # Two tabs submitted at once: the other request made the row.
         return Participant.objects.get(user=user, programme=programme)
+
+
+WELCOME_NOTICE_KEY = "welcome"
+
+
+def _welcome_notice_write(*, participant, now):
+    Notice.objects.create(
+        participant=participant,
+        key=WELCOME_NOTICE_KEY,
+        title=_("Welcome to %(programme)s") % {"programme": participant.programme.name},
+        body=_(
+            "You are in. Each week a new level opens with its goals: meet them to earn "
+            "tickets for the prize draws. Your dashboard shows where you stand."
+        ),
+        url=reverse("web:dashboard"),
+        created_at=now,
+        email=EmailPolicy.ALWAYS,
+    )
 
 
 PARTICIPANT_SETTINGS = {
@@ -58,6 +85,7 @@ PARTICIPANT_SETTINGS = {
     "units",
     "leaderboard_opt_in",
     "reminder_emails",
+    "closing_reminder_emails",
 }
 
 

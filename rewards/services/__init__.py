@@ -1,6 +1,6 @@
 """Everything that changes prizes and draws, by concern. The admin, views and tasks call these."""
 
-from .claims import claim_submit, fulfilment_export_record, result_mark_shipped
+from .claims import claim_notice_key, claim_submit, fulfilment_export_record, result_mark_shipped
 from .draws import (
     draw_close_entries,
     draw_configuration_problems,
@@ -19,6 +19,7 @@ from .results import (
 )
 
 __all__ = [
+    "claim_notice_key",
     "claim_reminders_due",
     "claim_submit",
     "draw_close_entries",

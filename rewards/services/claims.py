@@ -1,9 +1,11 @@
 """Claims and fulfilment: a winner's address in, a parcel out."""
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifications.models import EmailPolicy, Notice
 from programme.selectors import moment_text
 
 from .. import addresses, sizes
@@ -35,7 +37,11 @@ def claim_submit(
     shoe_size=None,
     now=None,
 ):
-    """A winner claims their prize; submitting twice returns the first claim."""
+    """A winner claims their prize; submitting twice returns the first claim.
+
+    The confirmation notice is written in the same transaction: the outbox entry of the
+    confirmation email, which the caller queues (see ``claim_notice_key``).
+    """
     now = now or timezone.now()
     with transaction.atomic():
         draw = draw_lock(result.draw_id)
@@ -87,7 +93,28 @@ def claim_submit(
         event_record(
             draw=draw, action=Action.CLAIMED, result=result, actor=participant.user, now=now
         )
+        _claim_notice_write(claim=claim, result=result, draw=draw, participant=participant)
     return claim
+
+
+def claim_notice_key(result):
+    return f"claim-received:{result.pk}"
+
+
+def _claim_notice_write(*, claim, result, draw, participant):
+    Notice.objects.create(
+        participant=participant,
+        key=claim_notice_key(result),
+        title=_("We have your claim: %(prize)s") % {"prize": draw.prize.name},
+        body=_(
+            "Thank you! Your prize will be sent to %(name)s in %(city)s, %(country)s. "
+            "We will tell you when it is on its way."
+        )
+        % {"name": claim.full_name, "city": claim.city, "country": claim.country.name},
+        url=reverse("rewards:claim", args=[result.pk]),
+        created_at=claim.submitted_at,
+        email=EmailPolicy.ALWAYS,
+    )
 
 
 def result_mark_shipped(*, result, actor, tracking, now=None):

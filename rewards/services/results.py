@@ -42,6 +42,8 @@ def award_notice(*, result, draw, participant, now):
         url=reverse("rewards:claim", args=[result.pk]),
         created_at=now,
         email=EmailPolicy.ALWAYS,
+        # The email shows the deadline again, in the winner's zone at the time it is sent.
+        data={"deadline": result.claim_deadline.isoformat()},
     )
 
 
@@ -278,6 +280,7 @@ def claim_reminders_due(*, now):
                     "url": reverse("rewards:claim", args=[result.pk]),
                     "created_at": now,
                     "email": EmailPolicy.IF_SUBSCRIBED,
+                    "data": {"deadline": result.claim_deadline.isoformat()},
                 },
             )
             if created:

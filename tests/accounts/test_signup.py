@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
@@ -148,3 +150,30 @@ def test_account_emails_carry_the_organisers_brand_not_a_placeholder(client):
     assert message.subject.startswith("[Harbour Six] ")
     assert "Harbour Six" in message.body
     assert "example.com" not in message.body
+
+
+@pytest.mark.django_db
+def test_the_verification_email_is_branded_names_the_programme_and_the_real_address(
+    client, programme, settings
+):
+    from django.contrib.sites.models import Site
+
+    from accounts.apps import site_from_settings
+
+    settings.SITE_URL = "https://run.example.net"
+    site_from_settings()
+    site = Site.objects.get_current()
+    assert (site.domain, site.name) == ("run.example.net", settings.BRAND["name"])
+
+    sign_up(client, "new.runner@example.org")
+    message = mail.outbox[0]
+    assert message.subject == f"[{programme.name}] Confirm your email address"
+    assert message.alternatives[0].mimetype == "text/html"  # text first, then HTML
+    html = message.alternatives[0].content
+    link = re.search(r"https://run\.example\.net/accounts/confirm-email/[\w:-]+/", message.body)
+    assert link, message.body
+    for part in (message.body, html):
+        assert programme.name in part and "run.example.net" in part
+        assert "example.com" not in part
+    assert f'href="{link.group(0)}"' in html
+    assert "List-Unsubscribe" not in message.extra_headers  # transactional
