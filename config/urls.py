@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("imports.urls")),
     path("", include("exercises.urls")),
     path("", include("rewards.urls")),
+    path("", include("strava.urls")),
 ]
 
 handler400 = "web.views.bad_request"

@@ -168,7 +168,12 @@ def _sustained_speed_check(activity):
     return track_hold_reason(speed)
 
 
-def _import_activity(*, upload, participant, activity, now):
+def run_from_activity(*, participant, activity, now, upload=None):
+    """One parsed activity (from a file, or from Strava) as a run with its track.
+
+    The same rules as a typed run (pace, duplicates, the week it counts for), plus the
+    track's sustained-speed check; raises ``ProgrammeError`` with the reason it was refused.
+    """
     run = run_log(
         participant=participant,
         started_at=activity.started_at,
@@ -225,7 +230,7 @@ def _write_runs(*, upload_id, activities, now):
         for number, activity in enumerate(activities, start=1):
             try:
                 runs.append(
-                    _import_activity(
+                    run_from_activity(
                         upload=upload, participant=participant, activity=activity, now=now
                     )
                 )

@@ -221,6 +221,7 @@ class Source(models.TextChoices):
     GPX = "gpx", _("GPX file")
     TCX = "tcx", _("TCX file")
     FIT = "fit", _("FIT file")
+    STRAVA = "strava", _("Strava")
 
 
 class ReviewStatus(models.TextChoices):

@@ -255,11 +255,26 @@ def leaderboard_for(participant, *, scope, now, size=50):
             else None
         )
     me = {"rank": ahead + 1, "distance_m": my_distance} if ahead is not None else None
+
+    # Ranks count every run, but other people's distances are not shown: a run synced from
+    # Strava may be shown only to its owner (Strava's API Agreement), so the board shows what
+    # the programme derives — goal progress this week, tickets overall.
+    def shared_figure(p, distance_m):
+        if scope != "week":
+            return p.tickets
+        goal = level.goal_distance_m
+        return min(999, round(100 * distance_m / goal)) if goal else None
+
     return {
         "scope": scope,
         "level": level,
         "rows": [
-            {"rank": index + 1, "participant": p, "distance_m": d, "is_me": p.pk == participant.pk}
+            {
+                "rank": index + 1,
+                "participant": p,
+                "shared_figure": shared_figure(p, d),
+                "is_me": p.pk == participant.pk,
+            }
             for index, (p, d) in enumerate(rows)
         ],
         "me": me,

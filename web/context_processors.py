@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from core.branding import brand_for
 from programme.selectors import active_programme
 
@@ -7,4 +9,8 @@ def branding(request):
     # The participant pages already loaded the programme with the participant.
     participant = getattr(request, "participant", None)
     programme = participant.programme if participant else active_programme()
-    return {"brand": brand_for(programme), "active_programme": programme}
+    return {
+        "brand": brand_for(programme),
+        "active_programme": programme,
+        "strava_enabled": settings.STRAVA_ENABLED,
+    }

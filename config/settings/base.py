@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
     # The house, bottom up (pyproject.toml's import-linter contract holds it).
     "core",
     "notifications",
@@ -84,6 +85,7 @@ INSTALLED_APPS = [
     "imports",
     "exercises",
     "rewards",
+    "strava",
     "accounts",
     "web",
 ]
@@ -262,6 +264,27 @@ ACCOUNT_RATE_LIMITS = {
 }
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 
+# Strava (README "Connect Strava"): hidden, not broken, until all three are set -------------
+STRAVA_CLIENT_ID = env("STRAVA_CLIENT_ID", default="")
+STRAVA_CLIENT_SECRET = env("STRAVA_CLIENT_SECRET", default="")
+STRAVA_WEBHOOK_VERIFY_TOKEN = env("STRAVA_WEBHOOK_VERIFY_TOKEN", default="")
+STRAVA_ENABLED = bool(STRAVA_CLIENT_ID and STRAVA_CLIENT_SECRET and STRAVA_WEBHOOK_VERIFY_TOKEN)
+# Settings, so tests talk to a local fake on loopback and production to Strava.
+STRAVA_OAUTH_URL = env("STRAVA_OAUTH_URL", default="https://www.strava.com/oauth")
+STRAVA_API_URL = env("STRAVA_API_URL", default="https://www.strava.com/api/v3")
+# Strava connects an account to a signed-in person; it never signs anybody in or up.
+SOCIALACCOUNT_ADAPTER = "strava.adapter.StravaSocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = True  # the refresh token lives in SocialToken.token_secret
+SOCIALACCOUNT_PROVIDERS = {
+    "strava": {
+        "APPS": [{"client_id": STRAVA_CLIENT_ID, "secret": STRAVA_CLIENT_SECRET}]
+        if STRAVA_ENABLED
+        else [],
+    }
+}
+
 # Security headers (tightened further in production) --------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -351,6 +374,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=0, minute=15),
     },
     "requeue-stalled-draws": {"task": "rewards.tasks.requeue_stalled_draws", "schedule": 60.0},
+    "run-strava-jobs": {"task": "strava.tasks.run_strava_jobs", "schedule": 60.0},
     "send-claim-reminders": {
         "task": "rewards.tasks.send_claim_reminders",
         "schedule": crontab(hour=9, minute=0),

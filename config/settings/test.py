@@ -29,6 +29,18 @@ STORAGES = {
         "OPTIONS": {"location": str(_worker_dir / "private")},
     },
 }
+# Strava is on in tests, with a fake application; each test points the base URLs at its own
+# local fake Strava (tests/strava/fake_strava.py).
+STRAVA_CLIENT_ID = "12345"
+STRAVA_CLIENT_SECRET = "test-secret"  # noqa: S105
+STRAVA_WEBHOOK_VERIFY_TOKEN = "test-verify-token"  # noqa: S105
+STRAVA_ENABLED = True
+STRAVA_OAUTH_URL = "http://127.0.0.1:9/oauth"  # the discard port: a test that forgot the fake fails
+STRAVA_API_URL = "http://127.0.0.1:9/api/v3"
+SOCIALACCOUNT_PROVIDERS = {
+    "strava": {"APPS": [{"client_id": STRAVA_CLIENT_ID, "secret": STRAVA_CLIENT_SECRET}]}
+}
+
 # Tests that need a worker start a real one; others never enqueue into a void.
 CELERY_TASK_ALWAYS_EAGER = False
 

@@ -200,6 +200,8 @@ def test_the_leaderboard_ranks_opted_in_runners_and_shows_mine(client, programme
     assert "Hidden Hannah" not in body
     assert body.index(runners[1].display_name) < body.index(runners[2].display_name)
     assert "You are number 3" in body
+    # Others' distances stay private: the board shows goal progress (9 of 5 km: 180%).
+    assert "180%" in body and "9.00 km" not in body
 
 
 # Query counts stay constant as data grows -------------------------------------------------------
