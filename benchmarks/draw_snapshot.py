@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from benchmarks import peak_rss_mb
@@ -173,13 +175,25 @@ def _measure() -> int:
         winners=WINNERS,
         alternates=ALTERNATES,
     )
-    services.draw_schedule(draw=draw, actor=None)
+    # Committed to a real, past quicknet round (tests/fixtures/drand/rounds.json), so the
+    # draw is scheduled and closed "before" it and run with its published signature.
+    beacon = json.loads(
+        (Path(__file__).parents[1] / "tests" / "fixtures" / "drand" / "rounds.json").read_text()
+    )["rounds"][0]
+    round_at = datetime.datetime.fromtimestamp(1692803367 + (beacon["round"] - 1) * 3, datetime.UTC)
+    services.draw_schedule(
+        draw=draw,
+        actor=None,
+        chain="quicknet",
+        entries_close_by=round_at - datetime.timedelta(seconds=1),
+        now=round_at - datetime.timedelta(days=1),
+    )
     print(f"rss before the snapshot: {peak_rss_mb():.0f} MB")
 
     started = time.perf_counter()
-    services.draw_close_entries(draw=draw, actor=None)
+    services.draw_close_entries(draw=draw, actor=None, now=round_at - datetime.timedelta(hours=1))
     snapshot_s = time.perf_counter() - started
-    services.draw_request_run(draw=draw, actor=None, public_entropy="benchmark beacon")
+    services.draw_request_run(draw=draw, actor=None, signature=beacon["signature"])
     started = time.perf_counter()
     notices = services.draw_run(draw_id=draw.pk)
     ranking_s = time.perf_counter() - started

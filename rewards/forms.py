@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from . import addresses, sizes
+from . import addresses, beacons, sizes
 from .models import SizeSystem
 
 PHONE_RE = re.compile(r"\+?[0-9 ()./-]{6,30}")
@@ -86,16 +86,46 @@ class ClaimForm(forms.Form):
         return data
 
 
-class RunDrawForm(forms.Form):
-    public_entropy = forms.CharField(
-        label=_("Public entropy"),
-        max_length=200,
-        required=False,
+class ScheduleDrawForm(forms.Form):
+    chain = forms.ChoiceField(
+        label=_("Beacon chain"),
+        help_text=_("The drand chain whose round gives the public entropy."),
+    )
+    entries_close_by = forms.DateTimeField(
+        label=_("Entries close by"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_(
-            "Published with the result, e.g. a public randomness-beacon value announced "
-            "after entries closed. May be empty. It cannot be changed afterwards."
+            "The draw commits to the chain's first round after this moment; close the "
+            "entries before that round is published. In the site's time zone."
         ),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chain"].choices = beacons.chain_choices()
+
+
+class RunDrawForm(forms.Form):
+    signature = forms.CharField(
+        label=_("Beacon signature"),
+        max_length=400,
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false", "autocomplete": "off"}),
+        help_text=_(
+            "The round's “signature”, in hex, exactly as drand publishes it. The public "
+            "entropy is its SHA-256. It cannot be changed afterwards."
+        ),
+    )
+    previous_signature = forms.CharField(
+        label=_("Previous signature"),
+        max_length=400,
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false", "autocomplete": "off"}),
+        help_text=_("The round's “previous_signature”: this chain signs it too."),
+    )
+
+    def __init__(self, *args, chained, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not chained:
+            del self.fields["previous_signature"]
 
 
 class DisqualifyForm(forms.Form):

@@ -13,7 +13,7 @@ from django_countries.fields import CountryField
 from core.models import TimeStampedModel
 from programme.models import Level, Participant, Programme
 
-from .validators import validate_prize_image
+from .validators import validate_draw_slug, validate_prize_image
 
 
 class Prize(TimeStampedModel):
@@ -74,7 +74,10 @@ class Draw(TimeStampedModel):
         Prize, on_delete=models.PROTECT, related_name="draws", verbose_name=_("prize")
     )
     slug = models.SlugField(
-        _("public address"), unique=True, help_text=_("Used in /draws/<slug>/.")
+        _("public address"),
+        unique=True,
+        validators=[validate_draw_slug],
+        help_text=_("Used in /draws/<slug>/."),
     )
     title = models.CharField(_("title"), max_length=160)
     winners = models.PositiveSmallIntegerField(
@@ -121,6 +124,31 @@ class Draw(TimeStampedModel):
         _("public entropy"), max_length=200, blank=True, editable=False
     )
     scheduled_at = models.DateTimeField(_("scheduled at"), null=True, editable=False)
+    # The committed beacon (prize-draw.md v1.1): fixed with the commitment, before entries
+    # close, so the public entropy is a drand round's randomness and nobody chooses it.
+    beacon = models.CharField(
+        _("beacon"),
+        max_length=100,
+        blank=True,
+        editable=False,
+        help_text=_("drand:<chain hash>:<round>"),
+    )
+    beacon_public_key = models.CharField(
+        _("beacon public key"), max_length=192, blank=True, editable=False
+    )
+    beacon_scheme = models.CharField(_("beacon scheme"), max_length=40, blank=True, editable=False)
+    beacon_round_at = models.DateTimeField(_("beacon round time"), null=True, editable=False)
+    beacon_committed_at = models.DateTimeField(_("beacon committed at"), null=True, editable=False)
+    beacon_signature = models.CharField(
+        _("beacon signature"), max_length=192, blank=True, editable=False
+    )
+    # Chained schemes sign the previous round's signature too; empty for unchained ones.
+    beacon_previous_signature = models.CharField(
+        _("beacon previous signature"), max_length=192, blank=True, editable=False
+    )
+    beacon_signature_entered_at = models.DateTimeField(
+        _("beacon signature entered at"), null=True, editable=False
+    )
     entries_closed_at = models.DateTimeField(_("entries closed at"), null=True, editable=False)
     run_requested_at = models.DateTimeField(_("run last requested at"), null=True, editable=False)
     run_task_id = models.CharField(max_length=64, blank=True, editable=False)
@@ -144,6 +172,11 @@ class Draw(TimeStampedModel):
                 condition=Q(state=DrawState.DRAFT)
                 | (Q(seed__isnull=False) & ~Q(commitment="") & Q(scheduled_at__isnull=False)),
                 name="draw_committed_once_scheduled",
+            ),
+            # The entropy is the signature's hash; never one without the other.
+            models.CheckConstraint(
+                condition=Q(beacon_signature="") | ~Q(public_entropy=""),
+                name="draw_entropy_with_signature",
             ),
         ]
 

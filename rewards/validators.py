@@ -19,3 +19,14 @@ def validate_prize_image(file):
     file.seek(position)
     if not _is_image(head):
         raise ValidationError(_("Upload a PNG, JPEG or WebP image."))
+
+
+# Addresses under /draws/ that belong to pages, not to a draw.
+RESERVED_DRAW_SLUGS = {"method"}
+
+
+def validate_draw_slug(value):
+    if value in RESERVED_DRAW_SLUGS:
+        raise ValidationError(
+            _("“%(slug)s” is the address of another page; choose another."), params={"slug": value}
+        )

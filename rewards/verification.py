@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext as _
 
+from . import drand
 from .draw_core import NonCanonicalEntries, commitment_for, draw_result, entries_digest
 from .draw_core import parse_entries as parse_entries_file
 from .models import Draw, DrawSnapshot
@@ -43,6 +44,8 @@ def verify_stored_draw(slug):
     if commitment_for(seed) != draw.commitment:
         raise VerificationFailed(_("SHA-256 of the seed does not equal the commitment."))
     lines.append(_("commitment ok: %(commitment)s") % {"commitment": draw.commitment})
+    if draw.beacon:
+        lines.append(_beacon_checked(draw))
     expected = draw_result(
         entries,
         seed=seed,
@@ -61,3 +64,26 @@ def verify_stored_draw(slug):
     lines.append(_("result ok: %(count)s ranked entrants") % {"count": len(expected)})
     lines += [f"{rank} {entrant} {role}" for rank, entrant, role in expected]
     return lines
+
+
+def _beacon_checked(draw):
+    """The entropy is SHA-256 of the signature, and the signature is the committed round's."""
+    signature = bytes.fromhex(draw.beacon_signature)
+    if drand.entropy_for(signature) != draw.public_entropy:
+        raise VerificationFailed(_("The public entropy is not SHA-256 of the beacon signature."))
+    _chain, round_number = drand.parse_beacon(draw.beacon)
+    problem = drand.signature_problem(
+        scheme=draw.beacon_scheme,
+        public_key=bytes.fromhex(draw.beacon_public_key),
+        round_number=round_number,
+        signature=signature,
+        previous_signature=bytes.fromhex(draw.beacon_previous_signature),
+    )
+    if problem:
+        raise VerificationFailed(
+            _("The beacon signature does not verify: %(problem)s.") % {"problem": problem}
+        )
+    return _("beacon ok: %(beacon)s, entropy %(entropy)s") % {
+        "beacon": draw.beacon,
+        "entropy": draw.public_entropy,
+    }

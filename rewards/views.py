@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -65,6 +67,11 @@ def draw_detail(request, slug):
     context = selectors.public_draw(slug)
     if context is None:
         raise Http404
+    # "Am I in?" is a GET form: it works without JavaScript and without signing in.
+    context["entrant_text"] = request.GET.get("entrant", "")[:100]
+    context["standing"] = None
+    if "entrant" in request.GET:
+        context["standing"] = selectors.entrant_standing(context["draw"], context["entrant_text"])
     return render(request, "rewards/draw_detail.html", context)
 
 
@@ -75,6 +82,38 @@ def draw_entries(request, slug):
         raise Http404
     draw, data, digest = found
     response = HttpResponse(data, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{draw.slug}-entries.csv"'
+    # The name the page's commands use (sha256sum entries.csv, rewards.verify entries.csv).
+    response["Content-Disposition"] = 'inline; filename="entries.csv"'
     response["ETag"] = f'"{digest}"'
+    return response
+
+
+# The method and the verifier's source, served by the app itself so that the page an
+# entrant reads and the code that drew are the ones this deployment runs.
+REWARDS_DIR = Path(__file__).resolve().parent
+METHOD_FILES = {
+    "prize-draw.md": REWARDS_DIR / "method" / "prize-draw.md",
+    "verify.py": REWARDS_DIR / "verify.py",
+    "draw_core.py": REWARDS_DIR / "draw_core.py",
+    "drand.py": REWARDS_DIR / "drand.py",
+}
+
+
+@require_safe
+def draw_method(request):
+    spec = METHOD_FILES["prize-draw.md"].read_text(encoding="utf-8")
+    return render(
+        request,
+        "rewards/draw_method.html",
+        {"spec": spec, "sources": [name for name in METHOD_FILES if name.endswith(".py")]},
+    )
+
+
+@require_safe
+def draw_method_file(request, name):
+    path = METHOD_FILES.get(name)
+    if path is None:
+        raise Http404
+    response = HttpResponse(path.read_bytes(), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
     return response

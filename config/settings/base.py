@@ -415,3 +415,33 @@ BRAND = {
     "accent_colour": env("BRAND_ACCENT_COLOUR", default="#f2a541"),
     "logo_url": env("BRAND_LOGO_URL", default=""),
 }
+
+# Prize draws commit to a round of one of these drand chains before entries close
+# (prize-draw.md v1.1). Values from each chain's info document,
+# https://api.drand.sh/<hash>/info (also drand/tlock-js and noislabs/drand-verify). Nothing
+# is fetched at run time: staff paste the round's signature. The first is the default.
+DRAND_CHAINS = {
+    "quicknet": {
+        "hash": "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971",
+        "public_key": (
+            "83cf0f2896adee7eb8b5f01fcad3912212c437e0073e911fb90022d3e760183c8c4b450b6a0a6c3a"
+            "c6a5776a2d1064510d1fec758c921cc22b0e17e63aaf4bcb5ed66304de9cf809bd274ca73bab4af5"
+            "a6e9c76a4bc09e76eae8991ef5ece45a"
+        ),
+        "genesis_time": 1692803367,
+        "period": 3,
+        "scheme": "bls-unchained-g1-rfc9380",
+    },
+    "default": {
+        "hash": "8990e7a9aaed2ffed73dbd7092123d6f289930540d7651336225dc172e51b2ce",
+        "public_key": (
+            "868f005eb8e6e4ca0a47c8a77ceaa5309a47978a7c71bc5cce96366b5d7a569937c529eeda66c729"
+            "3784a9402801af31"
+        ),
+        "genesis_time": 1595431050,
+        "period": 30,
+        "scheme": "pedersen-bls-chained",
+    },
+}
+# Where staff and entrants read a round: <relay>/<chain hash>/public/<round>.
+DRAND_RELAY_URL = "https://api.drand.sh"

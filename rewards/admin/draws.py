@@ -3,13 +3,15 @@
 from django import forms
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.admin import LabelledTabularInline
 
-from .. import selectors, services
+from .. import beacons, selectors, services
 from ..models import Draw, DrawEvent, DrawResult, DrawState, ResultStatus
 from .config import CONFIG_FIELDS
 from .steps import DrawSteps
@@ -101,7 +103,15 @@ class DrawAdmin(DrawSteps, admin.ModelAdmin):
     search_fields = ["title", "slug"]
     list_select_related = ["prize"]
     inlines = [DrawResultInline, DrawEventInline]
-    STATUS_FIELDS = ["state", "public_page", "commitment", "entries", "public_entropy", "seed_hex"]
+    STATUS_FIELDS = [
+        "state",
+        "public_page",
+        "commitment",
+        "beacon_summary",
+        "entries",
+        "public_entropy",
+        "seed_hex",
+    ]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [(None, {"fields": CONFIG_FIELDS})]
@@ -131,6 +141,20 @@ class DrawAdmin(DrawSteps, admin.ModelAdmin):
             return _("Published when the draw is scheduled.")
         url = reverse("rewards:draw", args=[draw.slug])
         return format_html('<a href="{}">{}</a>', url, url)
+
+    @admin.display(description=gettext_lazy("beacon"))
+    def beacon_summary(self, draw):
+        if not draw.beacon:
+            return _("Committed when the draw is scheduled.")
+        url = beacons.round_url(draw.beacon)
+        return format_html(
+            '{} · {} <a href="{}">{}</a>',
+            draw.beacon,
+            _("round published %(when)s")
+            % {"when": date_format(timezone.localtime(draw.beacon_round_at), "j M Y, H:i:s T")},
+            url,
+            url,
+        )
 
     def _summary(self, draw):
         """Counts for the change page, read once per page (two fields show them)."""

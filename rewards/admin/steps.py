@@ -9,14 +9,15 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
 from notifications.tasks import notice_emails_queue
 
-from .. import selectors, services, tasks
+from .. import beacons, drand, selectors, services, tasks
 from ..errors import RewardsError
-from ..forms import DisqualifyForm, RunDrawForm, ShipForm
+from ..forms import DisqualifyForm, RunDrawForm, ScheduleDrawForm, ShipForm
 from ..models import Draw, DrawResult
 from .config import SHIPPING_PERMISSION
 
@@ -86,13 +87,24 @@ class DrawSteps:
 
     def schedule_view(self, request, pk):
         draw = self._draw(request, pk)
-        if request.method == "POST":
-            return self._step(
-                request,
-                draw,
-                services.draw_schedule,
-                _("Scheduled: the commitment is published on the draw's public page."),
-            )
+        form = ScheduleDrawForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.draw_schedule(draw=draw, actor=request.user, **form.cleaned_data)
+            except RewardsError as error:
+                if error.field not in form.fields:  # e.g. already scheduled
+                    messages.error(request, error.message)
+                    return redirect(self._change_url(draw))
+                error.add_to(form)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Scheduled: the commitment and the beacon are published on the draw's "
+                        "public page."
+                    ),
+                )
+                return redirect(self._change_url(draw))
         return self._confirm(
             request,
             draw,
@@ -102,9 +114,15 @@ class DrawSteps:
                     "A secret random seed is made now and its SHA-256 (the commitment) is "
                     "published. Nobody can see the seed until the draw has run."
                 ),
+                _(
+                    "The draw also commits to a drand beacon round after the moment below: "
+                    "that round's randomness will be the public entropy, so nobody chooses it. "
+                    "Entries must close before the round is published, and the draw runs after."
+                ),
                 _("After this the draw's settings (prize, k, m, eligibility) are fixed."),
             ],
             button=_("Yes, schedule and publish the commitment"),
+            form=form,
         )
 
     def close_view(self, request, pk):
@@ -133,19 +151,21 @@ class DrawSteps:
 
     def run_view(self, request, pk):
         draw = self._draw(request, pk)
-        requested = draw.run_requested_at is not None
-        form = RunDrawForm(request.POST or None)
-        if request.method == "POST" and (requested or form.is_valid()):
-            entropy = draw.public_entropy if requested else form.cleaned_data["public_entropy"]
+        if draw.run_requested_at is not None:  # the signature is fixed: only "run again"
+            return redirect("admin:rewards_draw_run_again", draw.pk)
+        chained = bool(draw.beacon_scheme) and drand.SCHEMES[draw.beacon_scheme].chained
+        form = RunDrawForm(request.POST or None, chained=chained)
+        if request.method == "POST" and form.is_valid():
             try:
-                draw = services.draw_request_run(
-                    draw=draw, actor=request.user, public_entropy=entropy
-                )
+                draw = services.draw_request_run(draw=draw, actor=request.user, **form.cleaned_data)
             except RewardsError as error:
-                messages.error(request, error.message)
-                return redirect(self._change_url(draw))
-            self._enqueue_run(request, draw)
-            return redirect("admin:rewards_draw_run_state", draw.pk)
+                if error.field not in form.fields:  # e.g. already drawn
+                    messages.error(request, error.message)
+                    return redirect(self._change_url(draw))
+                error.add_to(form)
+            else:
+                self._enqueue_run(request, draw)
+                return redirect("admin:rewards_draw_run_state", draw.pk)
         explanation = [
             _(
                 "A background task ranks the entries file with the seed and the public entropy, "
@@ -153,24 +173,26 @@ class DrawSteps:
             ),
             _("A draw runs exactly once: asking again never draws a second result."),
         ]
-        if requested:
-            explanation.append(
-                _("The public entropy is fixed: “%(entropy)s”.") % {"entropy": draw.public_entropy}
-            )
+        if draw.beacon:
             explanation.append(
                 _(
-                    "Running it again queues a new task for a worker and notes in the audit "
-                    "trail that you asked."
+                    "The public entropy is the randomness of beacon %(beacon)s, published "
+                    "%(when)s. Copy its signature from %(url)s; it is checked against the "
+                    "chain's public key."
                 )
+                % {
+                    "beacon": draw.beacon,
+                    "when": date_format(timezone.localtime(draw.beacon_round_at), "j M Y, H:i:s T"),
+                    "url": beacons.round_url(draw.beacon),
+                }
             )
         return self._confirm(
             request,
             draw,
-            title=(_("Run “%(title)s” again?") if requested else _("Run “%(title)s”?"))
-            % {"title": draw.title},
+            title=_("Run “%(title)s”?") % {"title": draw.title},
             explanation=explanation,
-            button=_("Run the draw again") if requested else _("Yes, run the draw"),
-            form=None if requested else form,
+            button=_("Yes, run the draw"),
+            form=form,
         )
 
     def run_again_view(self, request, pk):
@@ -192,7 +214,7 @@ class DrawSteps:
                 state["message"],
                 _(
                     "A new task is queued for a worker, with the public entropy fixed when "
-                    "the run was first asked for: “%(entropy)s”. The draw still happens "
+                    "the run was first asked for: %(entropy)s. The draw still happens "
                     "exactly once; the audit trail notes that you asked."
                 )
                 % {"entropy": draw.public_entropy},

@@ -10,15 +10,18 @@ import secrets
 import uuid
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
 from notifications.models import Notice
 from programme.models import Participant
 
+from .. import beacons, drand
 from ..draw_core import SEED_BYTES, canonical_entries, commitment_for, draw_result, entries_digest
 from ..draw_core import parse_entries as parse_entries_file
 from ..errors import RewardsError
@@ -74,9 +77,27 @@ def draw_configuration_problems(draw):
 
 
 @sensitive_variables("seed")  # never in an error report
-def draw_schedule(*, draw, actor, now=None):
-    """Draft → scheduled: a fresh CSPRNG seed is stored and its commitment published."""
+def draw_schedule(*, draw, actor, entries_close_by, chain=None, now=None):
+    """Draft → scheduled: a fresh CSPRNG seed is stored and its commitment published, with
+    the beacon: the first round of the drand ``chain`` after ``entries_close_by``.
+
+    The round's randomness becomes the public entropy (prize-draw.md v1.1), so nobody can
+    choose the entropy later. ``chain`` is a name in ``settings.DRAND_CHAINS`` (default: the
+    first).
+    """
     now = now or timezone.now()
+    chain_name = chain or next(iter(settings.DRAND_CHAINS))
+    chain_info = beacons.chain_named(chain_name)
+    if chain_info is None:
+        raise RewardsError(
+            _("“%(chain)s” is not a known drand chain.") % {"chain": chain_name}, field="chain"
+        )
+    if entries_close_by <= now:
+        raise RewardsError(
+            _("Entries must close later than now, or the beacon round could already be public."),
+            field="entries_close_by",
+        )
+    round_number, round_at = beacons.round_for(chain_info, entries_close_by)
     with transaction.atomic():
         draw = draw_lock(draw.pk)
         if draw.state != DrawState.DRAFT:
@@ -89,8 +110,33 @@ def draw_schedule(*, draw, actor, now=None):
         draw.seed = seed
         draw.commitment = commitment_for(seed)
         draw.scheduled_at = now
-        draw.save(update_fields=["state", "seed", "commitment", "scheduled_at", "updated_at"])
-        event_record(draw=draw, action=Action.SCHEDULED, actor=actor, now=now, note=draw.commitment)
+        draw.beacon = drand.beacon_name(chain_info["hash"], round_number)
+        draw.beacon_public_key = chain_info["public_key"]
+        draw.beacon_scheme = chain_info["scheme"]
+        draw.beacon_round_at = round_at
+        draw.beacon_committed_at = now
+        draw.save(
+            update_fields=[
+                "state",
+                "seed",
+                "commitment",
+                "scheduled_at",
+                "beacon",
+                "beacon_public_key",
+                "beacon_scheme",
+                "beacon_round_at",
+                "beacon_committed_at",
+                "updated_at",
+            ]
+        )
+        event_record(
+            draw=draw,
+            action=Action.SCHEDULED,
+            actor=actor,
+            now=now,
+            note=_("Commitment %(commitment)s; beacon %(beacon)s")
+            % {"commitment": draw.commitment, "beacon": draw.beacon},
+        )
     return draw
 
 
@@ -131,6 +177,17 @@ def draw_close_entries(*, draw, actor, now=None):
             raise RewardsError(_("Schedule the draw before closing its entries."))
         if draw.state != DrawState.SCHEDULED:
             raise RewardsError(_("Entries of this draw are already closed."))
+        if not draw.beacon:
+            raise RewardsError(_("This draw has no committed beacon, so it cannot be drawn."))
+        if now >= draw.beacon_round_at:
+            # Whoever can read the seed would know the ranking while entries were open.
+            raise RewardsError(
+                _(
+                    "Too late: the beacon round was published %(when)s, and entries had to "
+                    "close before it."
+                )
+                % {"when": date_format(timezone.localtime(draw.beacon_round_at), "j M Y, H:i T")}
+            )
         # From now on a completion these levels gave is never taken back.
         counted_levels(draw).filter(completions_locked_at__isnull=True).update(
             completions_locked_at=now
@@ -157,11 +214,14 @@ def draw_close_entries(*, draw, actor, now=None):
 # Run ----------------------------------------------------------------------------------
 
 
-def draw_request_run(*, draw, actor, public_entropy, now=None):
-    """Fix the public entropy (once) and give the run a task id; the caller enqueues it.
+def draw_request_run(*, draw, actor, signature, previous_signature="", now=None):
+    """Take the beacon round's signature (once), derive the entropy, give the run a task id.
 
-    Asking again keeps the first entropy (see ``draw_run_again``): the draw itself still
-    runs exactly once (see ``draw_run``).
+    The signature must be the committed round's, checked against the chain's public key
+    with its scheme, and the round must be due; its SHA-256 is the public entropy. Any
+    refusal raises RewardsError (``field`` names the form field) and writes nothing. Asking
+    again keeps the first signature (see ``draw_run_again``): the draw itself still runs
+    exactly once (see ``draw_run``). The caller enqueues the task.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -172,18 +232,88 @@ def draw_request_run(*, draw, actor, public_entropy, now=None):
             raise RewardsError(_("Close the entries before running the draw."))
         if draw.run_requested_at is not None:
             return _run_ask_again(draw=draw, actor=actor, now=now)
-        draw.public_entropy = public_entropy
+        signature_raw, previous_raw = _beacon_signature_checked(
+            draw=draw, signature=signature, previous_signature=previous_signature, now=now
+        )
+        draw.beacon_signature = signature_raw.hex()
+        draw.beacon_previous_signature = previous_raw.hex()
+        draw.beacon_signature_entered_at = now
+        draw.public_entropy = drand.entropy_for(signature_raw)
         draw.run_requested_at = now
         draw.run_task_id = str(uuid.uuid4())
-        draw.save(update_fields=["public_entropy", "run_requested_at", "run_task_id", "updated_at"])
+        draw.save(
+            update_fields=[
+                "beacon_signature",
+                "beacon_previous_signature",
+                "beacon_signature_entered_at",
+                "public_entropy",
+                "run_requested_at",
+                "run_task_id",
+                "updated_at",
+            ]
+        )
         event_record(
             draw=draw,
             action=Action.RUN_REQUESTED,
             actor=actor,
             now=now,
-            note=_("Public entropy: “%(entropy)s”") % {"entropy": public_entropy},
+            note=_("Beacon signature checked; public entropy %(entropy)s")
+            % {"entropy": draw.public_entropy},
         )
     return draw
+
+
+def _beacon_signature_checked(*, draw, signature, previous_signature, now):
+    """The signature's (and previous signature's) bytes once they pass every check."""
+    if not draw.beacon:
+        raise RewardsError(_("This draw has no committed beacon, so it cannot be drawn."))
+    if now < draw.beacon_round_at:
+        raise RewardsError(
+            _("The beacon round is not published until %(when)s; run the draw after that.")
+            % {"when": date_format(timezone.localtime(draw.beacon_round_at), "j M Y, H:i:s T")},
+            field="signature",
+        )
+    scheme = drand.SCHEMES[draw.beacon_scheme]
+    try:
+        signature_raw = drand.signature_bytes(signature, length=scheme.signature_length)
+    except drand.BeaconError as error:
+        raise RewardsError(
+            _("Not a signature: %(reason)s.") % {"reason": error}, field="signature"
+        ) from None
+    previous_raw = b""
+    if scheme.chained:
+        try:
+            previous_raw = drand.signature_bytes(
+                previous_signature, length=scheme.signature_length, what="previous signature"
+            )
+        except drand.BeaconError as error:
+            raise RewardsError(
+                _("Not a previous signature: %(reason)s.") % {"reason": error},
+                field="previous_signature",
+            ) from None
+    _chain_hash, round_number = drand.parse_beacon(draw.beacon)
+    try:
+        problem = drand.signature_problem(
+            scheme=scheme,
+            public_key=bytes.fromhex(draw.beacon_public_key),
+            round_number=round_number,
+            signature=signature_raw,
+            previous_signature=previous_raw,
+        )
+    except drand.BlsUnavailable:
+        raise RewardsError(
+            _("The BLS12-381 library is missing, so no signature can be checked.")
+        ) from None
+    if problem:
+        raise RewardsError(
+            _(
+                "This is not the signature of round %(round)s of the committed chain: it does "
+                "not verify against the chain's public key. Copy “signature” from %(url)s."
+            )
+            % {"round": round_number, "url": beacons.round_url(draw.beacon)},
+            field="signature",
+        )
+    return signature_raw, previous_raw
 
 
 def draw_run_again(*, draw, actor, now=None):
@@ -212,7 +342,7 @@ def _run_ask_again(*, draw, actor, now):
         action=Action.RUN_REQUEUED,
         actor=actor,
         now=now,
-        note=_("Asked again; the public entropy stays “%(entropy)s”")
+        note=_("Asked again; the public entropy stays %(entropy)s")
         % {"entropy": draw.public_entropy},
     )
     return draw

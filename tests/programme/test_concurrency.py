@@ -127,7 +127,9 @@ def test_a_completion_counted_by_closing_entries_is_not_withdrawn_meanwhile():
     assert LevelCompletion.objects.filter(participant=alice).exists()
     level = Level.objects.get(programme=programme, number=1)
     draw = DrawFactory(prize__programme=programme)
-    rewards_services.draw_schedule(draw=draw, actor=None, now=now)
+    rewards_services.draw_schedule(
+        draw=draw, actor=None, entries_close_by=now + dt.timedelta(hours=1), now=now
+    )
     locked, release, errors = threading.Event(), threading.Event(), []
 
     def hold_the_levels():

@@ -2,7 +2,15 @@ from rewards import services
 from rewards.models import DrawResult
 from tests.access import AS_GET, AdminAccess, public
 from tests.programme.access_rules import READ_ONLY, participant_page
-from tests.rewards.factories import DrawFactory, complete, drawn
+from tests.rewards.factories import (
+    SIGNATURE,
+    DrawFactory,
+    closed,
+    complete,
+    drawn,
+    run_requested,
+    scheduled,
+)
 
 ADDRESS = {
     "full_name": "Alice Runner",
@@ -50,6 +58,8 @@ RULES = {
     ),
     "rewards:draw": public(lambda w: f"/draws/{a_drawn_draw(w).slug}/"),
     "rewards:draw_entries": public(lambda w: f"/draws/{a_drawn_draw(w).slug}/entries.csv"),
+    "rewards:draw_method": public("/draws/method/"),
+    "rewards:draw_method_file": public("/draws/method/verify.py"),
 }
 
 
@@ -70,17 +80,23 @@ def a_draw(steps):
     return draw_url
 
 
-DRAFT = a_draw(())
-SCHEDULED = a_draw((services.draw_schedule,))
-CLOSED = a_draw((services.draw_schedule, services.draw_close_entries))
+def _scheduled(*, draw, actor):
+    scheduled(draw, staff=actor)
+
+
+def _closed(*, draw, actor):
+    closed(draw, staff=actor)
 
 
 def _run_asked_for(*, draw, actor):
-    services.draw_request_run(draw=draw, actor=actor, public_entropy="beacon")
+    run_requested(draw, staff=actor)
 
 
+DRAFT = a_draw(())
+SCHEDULED = a_draw((_scheduled,))
+CLOSED = a_draw((_closed,))
 # Asked for, but no worker drew it (nothing consumes the queue in these tests).
-REQUESTED = a_draw((services.draw_schedule, services.draw_close_entries, _run_asked_for))
+REQUESTED = a_draw((_run_asked_for,))
 
 CHANGE = ("rewards.change_draw",)
 SHIPPING = ("rewards.change_draw", "rewards.view_shipping_address")
@@ -106,9 +122,11 @@ def on_result(path, result, **options):
 
 ADMIN_RULES = {
     # GET shows a confirmation page; the POST takes the step.
-    "admin:rewards_draw_schedule": step("schedule/", DRAFT),
+    "admin:rewards_draw_schedule": step(
+        "schedule/", DRAFT, data={"chain": "quicknet", "entries_close_by": "2099-01-01T12:00"}
+    ),
     "admin:rewards_draw_close": step("close/", SCHEDULED),
-    "admin:rewards_draw_run": step("run/", CLOSED, data={"public_entropy": "beacon"}),
+    "admin:rewards_draw_run": step("run/", CLOSED, data={"signature": SIGNATURE}),
     "admin:rewards_draw_run_state": step("run-state/", CLOSED, post=200, writes=False),
     "admin:rewards_draw_run_again": step("run-again/", REQUESTED),
     # Downloading the addresses is recorded in the draw's audit trail (GET and POST alike).

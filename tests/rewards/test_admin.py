@@ -5,17 +5,31 @@ import datetime as dt
 import io
 
 import pytest
+from django.conf import settings
 from django.contrib.admin.sites import site
 from django.contrib.auth.models import Permission
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
-from rewards import services, tasks
+from rewards import drand, services, tasks
 from rewards.admin import DrawAdmin
 from rewards.admin.steps import spreadsheet_safe
 from rewards.models import Draw, DrawEvent, DrawResult, DrawState, ResultStatus
 from tests.factories import ParticipantFactory, StaffFactory
-from tests.rewards.factories import DrawFactory, PrizeFactory, complete, drawn
+from tests.rewards.factories import (
+    BEACON_ENTROPY,
+    BEACON_ROUND,
+    CHAINED_ROUND,
+    SIGNATURE,
+    DrawFactory,
+    PrizeFactory,
+    closed,
+    complete,
+    drawn,
+    fixture_round,
+    run_requested,
+    scheduled,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -70,8 +84,8 @@ def url(name, draw_or_result):
     return f"/admin/rewards/draw/{draw_or_result.pk}/{name}/"
 
 
-def test_staff_schedule_close_and_run_a_draw_each_after_a_confirmation(
-    admin_client, programme, entrants, sent_tasks, django_capture_on_commit_callbacks
+def test_staff_schedule_and_close_a_draw_each_after_a_confirmation_and_cannot_run_it_early(
+    admin_client, programme, entrants, sent_tasks
 ):
     draw = DrawFactory(prize__programme=programme, winners=2, alternates=1)
     change = f"/admin/rewards/draw/{draw.pk}/change/"
@@ -79,9 +93,24 @@ def test_staff_schedule_close_and_run_a_draw_each_after_a_confirmation(
 
     page = admin_client.get(url("schedule", draw)).content.decode()
     assert "Yes, schedule and publish the commitment" in page
+    assert "Beacon chain" in page and "Entries close by" in page
     draw.refresh_from_db()
     assert draw.state == DrawState.DRAFT  # a GET changes nothing
-    assert admin_client.post(url("schedule", draw))["Location"] == change
+    close_by = timezone.now() + dt.timedelta(days=3)
+    response = admin_client.post(
+        url("schedule", draw),
+        {"chain": "quicknet", "entries_close_by": close_by.strftime("%Y-%m-%dT%H:%M")},
+    )
+    assert response["Location"] == change
+    draw.refresh_from_db()
+    chain = settings.DRAND_CHAINS["quicknet"]
+    chain_hash, round_number = drand.parse_beacon(draw.beacon)
+    assert chain_hash == chain["hash"] and draw.beacon_public_key == chain["public_key"]
+    # The first round after entries close: later than close_by, one period at most.
+    close_by = close_by.replace(second=0, microsecond=0)
+    assert close_by < draw.beacon_round_at <= close_by + dt.timedelta(seconds=chain["period"])
+    assert draw.beacon_round_at.timestamp() == chain["genesis_time"] + (round_number - 1) * 3
+    assert draw.beacon in admin_client.get(change).content.decode()
 
     assert "Yes, close entries" in admin_client.get(url("close", draw)).content.decode()
     admin_client.post(url("close", draw))
@@ -89,11 +118,42 @@ def test_staff_schedule_close_and_run_a_draw_each_after_a_confirmation(
     assert draw.state == DrawState.ENTRIES_CLOSED
     assert "5 entrants, 15 tickets" in admin_client.get(change).content.decode()
 
-    assert "Public entropy" in admin_client.get(url("run", draw)).content.decode()
+    assert "Beacon signature" in admin_client.get(url("run", draw)).content.decode()
+    response = admin_client.post(url("run", draw), {"signature": SIGNATURE})
+    assert response.status_code == 200
+    assert "The beacon round is not published until" in response.content.decode()
+    draw.refresh_from_db()
+    assert (draw.run_requested_at, draw.beacon_signature, sent_tasks) == (None, "", [])
+
+
+def test_staff_schedule_with_a_close_time_in_the_past_see_why_not(admin_client, programme):
+    draw = DrawFactory(prize__programme=programme)
+    past = (timezone.now() - dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    for data, error in (
+        ({"chain": "quicknet", "entries_close_by": past}, "Entries must close later than now"),
+        ({"chain": "quicknet", "entries_close_by": ""}, "This field is required."),
+        ({"chain": "nonesuch", "entries_close_by": "2099-01-01T00:00"}, "Select a valid choice"),
+    ):
+        response = admin_client.post(url("schedule", draw), data)
+        assert response.status_code == 200
+        assert error in response.content.decode()
+    draw.refresh_from_db()
+    assert (draw.state, draw.beacon, draw.commitment) == (DrawState.DRAFT, "", "")
+
+
+def test_staff_run_a_draw_with_the_beacon_signature(
+    admin_client, programme, entrants, sent_tasks, django_capture_on_commit_callbacks
+):
+    draw = closed(DrawFactory(prize__programme=programme, winners=2, alternates=1))
+    change = f"/admin/rewards/draw/{draw.pk}/change/"
+    page = admin_client.get(url("run", draw)).content.decode()
+    assert f"https://api.drand.sh/{BEACON_ROUND['info']['hash']}/public/123" in page
+    assert "Previous signature" not in page  # quicknet is unchained
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(url("run", draw), {"public_entropy": "drand 1234"})
+        response = admin_client.post(url("run", draw), {"signature": SIGNATURE.upper() + "\n"})
     assert response["Location"] == url("run-state", draw)
     draw.refresh_from_db()
+    assert (draw.beacon_signature, draw.public_entropy) == (SIGNATURE, BEACON_ENTROPY)
     assert sent_tasks == [((draw.pk,), {"task_id": draw.run_task_id})]
     state = admin_client.get(url("run-state", draw) + "?format=json").json()
     assert (state["state"], state["done"]) == ("entries_closed", False)
@@ -106,19 +166,71 @@ def test_staff_schedule_close_and_run_a_draw_each_after_a_confirmation(
     assert "Awaiting claim: 2" in page
     actions = list(DrawEvent.objects.filter(draw=draw).values_list("action", "actor__email"))
     assert actions == [
-        ("scheduled", "root@example.org"),
-        ("entries_closed", "root@example.org"),
+        ("scheduled", None),
+        ("entries_closed", None),
         ("run_requested", "root@example.org"),
         ("drawn", None),
     ]
 
 
+@pytest.mark.parametrize(
+    ("signature", "error"),
+    [
+        ("", "This field is required."),
+        ("not hex at all", "Not a signature: the signature is not hexadecimal."),
+        (SIGNATURE[:-2], "Not a signature: the signature has 47 bytes"),
+        # A real quicknet signature, of round 2: a valid point, the wrong round.
+        (fixture_round("quicknet", 2)["signature"], "This is not the signature of round 123"),
+        # One bit changed: no longer a point of the curve.
+        (SIGNATURE[:10] + ("0" if SIGNATURE[10] != "0" else "1") + SIGNATURE[11:], "not the"),
+    ],
+)
+def test_a_wrong_signature_is_refused_with_a_reason_and_writes_nothing(
+    admin_client, programme, entrants, sent_tasks, signature, error
+):
+    draw = closed(DrawFactory(prize__programme=programme))
+    events = DrawEvent.objects.count()
+    response = admin_client.post(url("run", draw), {"signature": signature})
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    draw.refresh_from_db()
+    assert (draw.run_requested_at, draw.beacon_signature, draw.public_entropy) == (None, "", "")
+    assert DrawEvent.objects.count() == events and sent_tasks == []
+
+
+def test_a_chained_beacon_needs_the_previous_signature_too(
+    admin_client, programme, entrants, sent_tasks
+):
+    draw = closed(DrawFactory(prize__programme=programme), beacon_round=CHAINED_ROUND)
+    page = admin_client.get(url("run", draw)).content.decode()
+    assert "Previous signature" in page
+    response = admin_client.post(url("run", draw), {"signature": CHAINED_ROUND["signature"]})
+    assert "This field is required." in response.content.decode()
+    wrong_previous = {
+        "signature": CHAINED_ROUND["signature"],
+        "previous_signature": CHAINED_ROUND["signature"],
+    }
+    response = admin_client.post(url("run", draw), wrong_previous)
+    assert "This is not the signature of round 72785" in response.content.decode()
+    assert Draw.objects.get(pk=draw.pk).run_requested_at is None
+
+    response = admin_client.post(
+        url("run", draw),
+        {
+            "signature": CHAINED_ROUND["signature"],
+            "previous_signature": CHAINED_ROUND["previous_signature"],
+        },
+    )
+    assert response["Location"] == url("run-state", draw)
+    draw.refresh_from_db()
+    assert draw.public_entropy == CHAINED_ROUND["randomness"]  # drand's own randomness
+    assert draw.beacon_previous_signature == CHAINED_ROUND["previous_signature"]
+
+
 def test_the_seed_is_nowhere_in_the_admin_before_the_draw_has_run(
     admin_client, superuser, programme, entrants, sent_tasks
 ):
-    draw = DrawFactory(prize__programme=programme)
-    services.draw_schedule(draw=draw, actor=None)
-    draw.refresh_from_db()
+    draw = scheduled(DrawFactory(prize__programme=programme))
     seed_hex = bytes(draw.seed).hex()
     pages = [
         "/admin/rewards/draw/",
@@ -127,9 +239,13 @@ def test_the_seed_is_nowhere_in_the_admin_before_the_draw_has_run(
         url("close", draw),
         f"/draws/{draw.slug}/",
     ]
-    services.draw_close_entries(draw=draw, actor=None)
-    admin_client.post(url("run", draw), {"public_entropy": ""})
-    pages += [url("run", draw), url("run-state", draw), url("run-state", draw) + "?format=json"]
+    closed(draw)
+    admin_client.post(url("run", draw), {"signature": SIGNATURE})
+    pages += [
+        url("run-again", draw),
+        url("run-state", draw),
+        url("run-state", draw) + "?format=json",
+    ]
     for page in pages:
         response = admin_client.get(page)
         assert response.status_code == 200, page
@@ -147,7 +263,7 @@ def test_settings_are_fixed_once_the_commitment_is_published(admin_client, progr
         'name="winners"'
         in admin_client.get(f"/admin/rewards/draw/{draw.pk}/change/").content.decode()
     )
-    services.draw_schedule(draw=draw, actor=None)
+    scheduled(draw)
     page = admin_client.get(f"/admin/rewards/draw/{draw.pk}/change/").content.decode()
     assert 'name="winners"' not in page
     assert admin_client.get(f"/admin/rewards/draw/{draw.pk}/delete/").status_code == 403
@@ -176,20 +292,21 @@ def test_the_admin_refuses_a_draw_promising_more_prizes_than_exist(admin_client,
 def test_a_second_run_request_does_not_draw_twice(
     admin_client, programme, entrants, sent_tasks, django_capture_on_commit_callbacks
 ):
-    draw = DrawFactory(prize__programme=programme, winners=1, alternates=0)
-    services.draw_schedule(draw=draw, actor=None)
-    services.draw_close_entries(draw=draw, actor=None)
+    draw = closed(DrawFactory(prize__programme=programme, winners=1, alternates=0))
     with django_capture_on_commit_callbacks(execute=True):
-        admin_client.post(url("run", draw), {"public_entropy": "first"})
-        assert "first" in admin_client.get(url("run", draw)).content.decode()
-        admin_client.post(url("run", draw), {"public_entropy": "second"})
+        admin_client.post(url("run", draw), {"signature": SIGNATURE})
+        # The signature is fixed: the run page now offers only "run again".
+        response = admin_client.get(url("run", draw))
+        assert response["Location"] == url("run-again", draw)
+        assert BEACON_ENTROPY in admin_client.get(url("run-again", draw)).content.decode()
+        admin_client.post(url("run-again", draw))
     assert len(sent_tasks) == 2
     for args, _options in sent_tasks:
         tasks.run_draw.run(*args)
     draw.refresh_from_db()
-    assert draw.public_entropy == "first"
+    assert draw.public_entropy == BEACON_ENTROPY
     assert draw.results.count() == 1
-    response = admin_client.post(url("run", draw), {"public_entropy": "third"}, follow=True)
+    response = admin_client.post(url("run-again", draw), follow=True)
     assert "already been drawn" in response.content.decode()
 
 
@@ -292,10 +409,8 @@ def test_a_run_request_while_the_broker_is_down_says_so(
         raise OperationalError("Connection refused")
 
     monkeypatch.setattr(tasks.run_draw, "apply_async", broker_down)
-    draw = DrawFactory(prize__programme=programme)
-    services.draw_schedule(draw=draw, actor=None)
-    services.draw_close_entries(draw=draw, actor=None)
-    response = admin_client.post(url("run", draw), {"public_entropy": "x"}, follow=True)
+    draw = closed(DrawFactory(prize__programme=programme))
+    response = admin_client.post(url("run", draw), {"signature": SIGNATURE}, follow=True)
     assert response.status_code == 200
     assert "The task queue is not answering" in response.content.decode()
     draw.refresh_from_db()
@@ -309,12 +424,8 @@ def test_a_run_request_while_the_broker_is_down_says_so(
 def stalled(programme, entrants, staff_user):
     """A draw whose run staff asked for ten minutes ago; no worker ever picked it up."""
     draw = DrawFactory(prize__programme=programme, winners=2, alternates=1)
-    services.draw_schedule(draw=draw, actor=staff_user)
-    services.draw_close_entries(draw=draw, actor=staff_user)
     asked_at = timezone.now() - dt.timedelta(minutes=10)
-    return services.draw_request_run(
-        draw=draw, actor=staff_user, public_entropy="beacon 9", now=asked_at
-    )
+    return run_requested(draw, staff=staff_user, now=asked_at)
 
 
 def test_the_run_page_says_in_words_that_no_worker_picked_the_run_up(admin_client, stalled):
@@ -347,18 +458,18 @@ def test_staff_with_the_change_permission_run_a_stalled_draw_again(
 ):
     staff, client = staff_with("view_draw", "change_draw")
     page = client.get(url("run-again", stalled)).content.decode()
-    assert "Yes, run it again" in page and "beacon 9" in page  # a confirmation first
+    assert "Yes, run it again" in page and BEACON_ENTROPY in page  # a confirmation first
     assert "No worker has picked this up for 10 minutes" in page
     assert Draw.objects.get(pk=stalled.pk).run_task_id == stalled.run_task_id
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url("run-again", stalled), {"public_entropy": "luckier"})
+        response = client.post(url("run-again", stalled), {"signature": "luckier"})
 
     assert response["Location"] == url("run-state", stalled)
     draw = Draw.objects.get(pk=stalled.pk)
     assert sent_tasks == [((draw.pk,), {"task_id": draw.run_task_id})]
     assert draw.run_task_id != stalled.run_task_id
-    assert draw.public_entropy == "beacon 9"
+    assert draw.public_entropy == BEACON_ENTROPY
     event = DrawEvent.objects.get(draw=draw, action="run_requeued")
     assert event.actor == staff
     state = client.get(url("run-state", draw) + "?format=json").json()
@@ -405,7 +516,7 @@ def test_nobody_else_can_run_a_stalled_draw_again_and_it_changes_nothing(
     events = DrawEvent.objects.count()
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url("run-again", stalled), {"public_entropy": "mine"})
+        response = client.post(url("run-again", stalled), {"signature": "mine"})
     assert response.status_code == status
     if status == 302:
         assert response["Location"].startswith("/admin/login/")

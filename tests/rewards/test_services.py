@@ -4,6 +4,7 @@ import datetime as dt
 import uuid
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from notifications.models import Notice
@@ -24,7 +25,21 @@ from rewards.models import (
 from rewards.selectors import draw_summary
 from rewards.services import draws
 from tests.factories import ParticipantFactory, StaffFactory, UserFactory
-from tests.rewards.factories import DrawFactory, PrizeFactory, complete, drawn
+from tests.rewards.factories import (
+    BEACON_ENTROPY,
+    BEACON_ROUND,
+    CLOSED_AT,
+    ROUND_AT,
+    SCHEDULED_AT,
+    SIGNATURE,
+    DrawFactory,
+    PrizeFactory,
+    complete,
+    drawn,
+    fixture_round,
+    scheduled,
+)
+from tests.rewards.factories import closed as closed_before_round
 
 from .test_draw_core import (
     ENTROPY,
@@ -44,11 +59,13 @@ def entrants_of(draw):
     return dict(parse_entries(data))
 
 
-def closed(draw, staff, now=NOW):
-    services.draw_schedule(draw=draw, actor=staff, now=now)
-    services.draw_close_entries(draw=draw, actor=staff, now=now)
-    draw.refresh_from_db()
-    return draw
+def closed(draw, staff):
+    """Scheduled and closed before the fixture beacon round's time (CLOSED_AT)."""
+    return closed_before_round(draw, staff=staff)
+
+
+def run_requested(draw, staff, now=NOW):
+    return services.draw_request_run(draw=draw, actor=staff, signature=SIGNATURE, now=now)
 
 
 # The spec's test vector, through the Django draw --------------------------------------
@@ -62,15 +79,26 @@ def test_the_spec_vector_through_the_django_draw(programme, staff_user, monkeypa
     monkeypatch.setattr(draws.secrets, "token_bytes", lambda size: SEED)
     draw = DrawFactory(prize__programme=programme, winners=3, alternates=2)
 
-    notice_ids = drawn(draw, staff=staff_user, entropy=ENTROPY, now=NOW)
+    notice_ids = drawn(draw, staff=staff_user, now=NOW)
 
     snapshot = DrawSnapshot.objects.get(draw=draw)
     assert draw.commitment == VECTOR_COMMITMENT
     assert bytes(snapshot.entries) == VECTOR_CSV
     assert snapshot.digest == VECTOR_DIGEST
     assert (snapshot.entrant_count, snapshot.ticket_count) == (8, 25)
+    # v1.1: the entropy is the beacon round's randomness; the ranking is v1's, unchanged.
+    assert draw.public_entropy == BEACON_ENTROPY
+    expected = draw_result(
+        parse_entries(VECTOR_CSV), seed=SEED, public_entropy=BEACON_ENTROPY, winners=3, alternates=2
+    )
+    assert (
+        draw_result(
+            parse_entries(VECTOR_CSV), seed=SEED, public_entropy=ENTROPY, winners=3, alternates=2
+        )
+        == VECTOR_RESULT
+    )
     results = list(draw.results.order_by("rank").values_list("rank", "entrant", "role"))
-    assert [(rank, str(entrant), role) for rank, entrant, role in results] == VECTOR_RESULT
+    assert [(rank, str(entrant), role) for rank, entrant, role in results] == expected
     assert len(notice_ids) == 3
     assert draw.state == DrawState.DRAWN
 
@@ -153,7 +181,7 @@ def test_runs_held_for_review_do_not_count_towards_tickets(programme, staff_user
         run_log(participant=held, started_at=started_at, distance_m=5_000, duration_s=850)
     assert held.runs.filter(status="held").count() == 2
 
-    draw = closed(DrawFactory(prize__programme=programme), staff_user, now=now)
+    draw = closed(DrawFactory(prize__programme=programme), staff_user)
     assert entrants_of(draw) == {str(counted.draw_id): 1}
 
 
@@ -174,9 +202,9 @@ def test_closing_entries_locks_the_counted_levels_completions(programme, staff_u
         DrawFactory(prize__programme=programme, level=programme.levels.get(number=2)), staff_user
     )
     locked = dict(Level.objects.values_list("number", "completions_locked_at"))
-    assert locked[2] == NOW
+    assert locked[2] == CLOSED_AT
     assert all(locked[number] is None for number in locked if number != 2)
-    assert draw.entries_closed_at == NOW
+    assert draw.entries_closed_at == CLOSED_AT
 
 
 def test_an_empty_draw_publishes_an_empty_file_and_draws_nobody(programme, staff_user):
@@ -190,16 +218,15 @@ def test_an_empty_draw_publishes_an_empty_file_and_draws_nobody(programme, staff
 
 
 def test_scheduling_stores_a_fresh_seed_and_publishes_only_its_commitment(programme, staff_user):
-    draw = DrawFactory(prize__programme=programme)
-    services.draw_schedule(draw=draw, actor=staff_user, now=NOW)
-    other = DrawFactory(prize__programme=programme, winners=1)
-    services.draw_schedule(draw=other, actor=staff_user, now=NOW)
-    draw.refresh_from_db()
-    other.refresh_from_db()
+    draw = scheduled(DrawFactory(prize__programme=programme), staff=staff_user, now=SCHEDULED_AT)
+    other = scheduled(DrawFactory(prize__programme=programme, winners=1), staff=staff_user)
     assert len(bytes(draw.seed)) == 32 and bytes(draw.seed) != bytes(other.seed)
     assert draw.commitment == commitment_for(bytes(draw.seed))
     event = DrawEvent.objects.get(draw=draw)
-    assert (event.action, event.actor, event.at) == ("scheduled", staff_user, NOW)
+    assert (event.action, event.actor, event.at) == ("scheduled", staff_user, SCHEDULED_AT)
+    assert draw.beacon == f"drand:{BEACON_ROUND['info']['hash']}:123"
+    assert (draw.beacon_committed_at, draw.beacon_round_at) == (SCHEDULED_AT, ROUND_AT)
+    assert draw.beacon in event.note
     assert bytes(draw.seed).hex() not in event.note
 
 
@@ -217,11 +244,9 @@ def test_scheduling_stores_a_fresh_seed_and_publishes_only_its_commitment(progra
 def test_steps_out_of_order_are_refused(programme, staff_user, steps, step, message):
     draw = DrawFactory(prize__programme=programme)
     actions = {
-        "schedule": lambda: services.draw_schedule(draw=draw, actor=staff_user, now=NOW),
-        "close": lambda: services.draw_close_entries(draw=draw, actor=staff_user, now=NOW),
-        "run": lambda: services.draw_request_run(
-            draw=draw, actor=staff_user, public_entropy="x", now=NOW
-        ),
+        "schedule": lambda: scheduled(draw, staff=staff_user),
+        "close": lambda: services.draw_close_entries(draw=draw, actor=staff_user, now=CLOSED_AT),
+        "run": lambda: run_requested(draw, staff_user),
     }
     for done in steps:
         actions[done]()
@@ -240,16 +265,86 @@ def test_a_draw_cannot_promise_more_prizes_than_there_are(programme, staff_user)
     DrawFactory(prize=prize, winners=3)
     greedy = DrawFactory(prize=prize, winners=3)
     with pytest.raises(RewardsError, match="Only 2 of the 5"):
-        services.draw_schedule(draw=greedy, actor=staff_user, now=NOW)
+        scheduled(greedy, staff=staff_user)
 
 
 def test_the_public_entropy_is_fixed_by_the_first_request(programme, staff_user):
     draw = closed(DrawFactory(prize__programme=programme), staff_user)
-    first = services.draw_request_run(draw=draw, actor=staff_user, public_entropy="round 1")
-    again = services.draw_request_run(draw=draw, actor=staff_user, public_entropy="round 2")
-    assert again.public_entropy == "round 1"
+    first = run_requested(draw, staff_user)
+    round_2 = fixture_round("quicknet", 2)["signature"]
+    again = services.draw_request_run(draw=draw, actor=staff_user, signature=round_2, now=NOW)
+    assert (again.public_entropy, again.beacon_signature) == (BEACON_ENTROPY, SIGNATURE)
     assert first.run_task_id != again.run_task_id  # a lost task can be sent again
     assert DrawEvent.objects.filter(draw=draw, action="run_requested").count() == 1
+
+
+# The committed beacon (v1.1) ---------------------------------------------------------------
+
+
+def test_the_beacon_is_the_first_round_after_entries_close(programme, staff_user):
+    chain = settings.DRAND_CHAINS["quicknet"]
+    close_by = ROUND_AT - dt.timedelta(seconds=3)  # exactly round 122's time: not after it
+    draw = DrawFactory(prize__programme=programme)
+    services.draw_schedule(
+        draw=draw, actor=staff_user, chain="quicknet", entries_close_by=close_by, now=SCHEDULED_AT
+    )
+    draw.refresh_from_db()
+    assert draw.beacon == f"drand:{chain['hash']}:123"
+    assert (draw.beacon_public_key, draw.beacon_scheme) == (chain["public_key"], chain["scheme"])
+    assert draw.beacon_round_at == ROUND_AT > close_by
+
+
+def test_scheduling_refuses_a_close_time_already_past_and_an_unknown_chain(programme, staff_user):
+    draw = DrawFactory(prize__programme=programme)
+    for chain, close_by, field in (
+        ("quicknet", SCHEDULED_AT, "entries_close_by"),
+        ("nonesuch", ROUND_AT, "chain"),
+    ):
+        with pytest.raises(RewardsError) as refused:
+            services.draw_schedule(
+                draw=draw,
+                actor=staff_user,
+                chain=chain,
+                entries_close_by=close_by,
+                now=SCHEDULED_AT,
+            )
+        assert refused.value.field == field
+    draw.refresh_from_db()
+    assert (draw.state, draw.beacon, draw.seed) == (DrawState.DRAFT, "", None)
+
+
+def test_entries_cannot_close_once_the_beacon_round_is_public(programme, staff_user):
+    draw = scheduled(DrawFactory(prize__programme=programme), staff=staff_user)
+    with pytest.raises(RewardsError, match="Too late"):
+        services.draw_close_entries(draw=draw, actor=staff_user, now=ROUND_AT)
+    draw.refresh_from_db()
+    assert draw.state == DrawState.SCHEDULED and not DrawSnapshot.objects.exists()
+    services.draw_close_entries(draw=draw, actor=staff_user, now=ROUND_AT - dt.timedelta(seconds=1))
+
+
+@pytest.mark.parametrize(
+    ("signature", "now", "message"),
+    [
+        (SIGNATURE, ROUND_AT - dt.timedelta(seconds=1), "not published until"),
+        ("", NOW, "the signature is empty"),
+        ("zz" * 48, NOW, "not hexadecimal"),
+        (SIGNATURE + "00", NOW, "has 49 bytes"),
+        (fixture_round("quicknet", 3)["signature"], NOW, "not the signature of round 123"),
+    ],
+)
+def test_the_run_needs_the_committed_rounds_signature_once_it_is_due(
+    programme, staff_user, signature, now, message
+):
+    draw = closed(DrawFactory(prize__programme=programme), staff_user)
+    with pytest.raises(RewardsError, match=message) as refused:
+        services.draw_request_run(draw=draw, actor=staff_user, signature=signature, now=now)
+    assert refused.value.field == "signature"
+    draw.refresh_from_db()
+    assert (draw.run_requested_at, draw.beacon_signature, draw.public_entropy) == (None, "", "")
+    assert not DrawEvent.objects.filter(draw=draw, action="run_requested").exists()
+
+    draw = services.draw_request_run(draw=draw, actor=staff_user, signature=SIGNATURE, now=ROUND_AT)
+    assert (draw.public_entropy, draw.beacon_signature_entered_at) == (BEACON_ENTROPY, ROUND_AT)
 
 
 # Exactly once -----------------------------------------------------------------------------
@@ -280,7 +375,7 @@ def test_a_draw_that_crashed_half_way_leaves_no_trace_and_reruns_to_the_same_res
 ):
     _entrants(programme, 9)
     draw = closed(DrawFactory(prize__programme=programme, winners=3, alternates=3), staff_user)
-    services.draw_request_run(draw=draw, actor=staff_user, public_entropy="beacon", now=NOW)
+    run_requested(draw, staff_user)
 
     def worker_killed(**kwargs):
         raise SystemExit("worker lost")
@@ -297,7 +392,7 @@ def test_a_draw_that_crashed_half_way_leaves_no_trace_and_reruns_to_the_same_res
     expected = draw_result(
         parse_entries(bytes(draw.snapshot.entries)),
         seed=bytes(draw.seed),
-        public_entropy="beacon",
+        public_entropy=BEACON_ENTROPY,
         winners=3,
         alternates=3,
     )
@@ -311,7 +406,7 @@ def test_an_entrant_who_deleted_their_account_forfeits_and_an_alternate_steps_in
     participants = _entrants(programme, 4)
     draw = closed(DrawFactory(prize__programme=programme, winners=4, alternates=0), staff_user)
     participants[0].user.delete()
-    services.draw_request_run(draw=draw, actor=staff_user, public_entropy="", now=NOW)
+    run_requested(draw, staff_user)
     services.draw_run(draw_id=draw.pk, now=NOW)
     gone = draw.results.get(participant__isnull=True)
     assert gone.status == ResultStatus.FORFEITED
@@ -385,8 +480,7 @@ def test_disqualification_needs_a_reason_and_promotes_the_next_alternate(drawn_d
 def test_an_alternate_already_holding_another_prize_is_passed_over(drawn_draw, staff_user):
     alternate = rank(drawn_draw, 3)
     other = DrawFactory(prize=drawn_draw.prize, winners=1, alternates=0)
-    services.draw_schedule(draw=other, actor=staff_user, now=NOW)
-    services.draw_close_entries(draw=other, actor=staff_user, now=NOW)
+    closed(other, staff_user)
     DrawResult.objects.create(
         draw=other,
         rank=1,
@@ -515,7 +609,7 @@ def test_completions_of_a_closed_draw_are_never_taken_back(programme, staff_user
         for hours in (5, 3)
     ]
     assert LevelCompletion.objects.filter(participant=participant).count() == 1
-    closed(DrawFactory(prize__programme=programme), staff_user, now=now)
+    closed(DrawFactory(prize__programme=programme), staff_user)
     run_delete(run=runs[0])
     assert LevelCompletion.objects.filter(participant=participant).count() == 1
 
@@ -540,7 +634,7 @@ def test_a_winner_whose_account_was_deleted_before_the_draw_passes_the_prize_on(
     participants = _entrants(programme, 4)
     draw = closed(DrawFactory(prize__programme=programme, winners=4, alternates=0), staff_user)
     account_delete(user=participants[0].user, now=NOW)
-    services.draw_request_run(draw=draw, actor=staff_user, public_entropy="", now=NOW)
+    run_requested(draw, staff_user)
     notice_ids = services.draw_run(draw_id=draw.pk, now=NOW)
     gone = draw.results.get(participant=participants[0])
     assert gone.status == ResultStatus.FORFEITED
@@ -553,7 +647,7 @@ def test_nobody_wins_two_draws_that_closed_before_either_ran(programme, staff_us
     first = closed(DrawFactory(prize__programme=programme, winners=3, alternates=0), staff_user)
     second = closed(DrawFactory(prize__programme=programme, winners=3, alternates=0), staff_user)
     for draw in (first, second):
-        services.draw_request_run(draw=draw, actor=staff_user, public_entropy="", now=NOW)
+        run_requested(draw, staff_user)
         services.draw_run(draw_id=draw.pk, now=NOW)
     assert first.results.filter(status=ResultStatus.NOTIFIED).count() == 3
     passed_over = second.results.filter(status=ResultStatus.DISQUALIFIED)

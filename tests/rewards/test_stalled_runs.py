@@ -21,7 +21,16 @@ from rewards.selectors import (
     draws_run_stalled,
 )
 from tests.factories import ParticipantFactory
-from tests.rewards.factories import DrawFactory, complete, drawn
+from tests.rewards.factories import (
+    BEACON_ENTROPY,
+    SIGNATURE,
+    DrawFactory,
+    closed,
+    complete,
+    drawn,
+    fixture_round,
+    run_requested,
+)
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2025, 3, 10, 12, 0, tzinfo=dt.UTC)
@@ -34,11 +43,7 @@ def asked(programme, staff_user):
     for index in range(8):
         complete(ParticipantFactory(programme=programme), index % 6 + 1)
     draw = DrawFactory(prize__programme=programme, winners=3, alternates=2)
-    services.draw_schedule(draw=draw, actor=staff_user, now=NOW)
-    services.draw_close_entries(draw=draw, actor=staff_user, now=NOW)
-    return services.draw_request_run(
-        draw=draw, actor=staff_user, public_entropy="beacon 7", now=NOW
-    )
+    return run_requested(draw, staff=staff_user, now=NOW)
 
 
 def started(draw, at):
@@ -71,8 +76,7 @@ def test_a_run_picked_up_is_counted_from_its_start_not_from_the_request(asked):
 def test_draws_not_asked_for_or_already_drawn_are_never_stalled(programme, staff_user, asked):
     later = NOW + dt.timedelta(days=1)
     not_asked = DrawFactory(prize__programme=programme)
-    services.draw_schedule(draw=not_asked, actor=staff_user, now=NOW)
-    services.draw_close_entries(draw=not_asked, actor=staff_user, now=NOW)
+    closed(not_asked, staff=staff_user)
     drawn(DrawFactory(prize__programme=programme, winners=1), staff=staff_user, now=NOW)
     assert draws_run_stalled(now=later) == [asked.pk]
 
@@ -101,7 +105,7 @@ def test_the_sweep_requeues_a_lost_run_once_with_a_new_task_id_and_notes_it(aske
     asked.refresh_from_db()
     assert requeued == [(asked.pk, asked.run_task_id)]
     assert asked.run_task_id != first_task
-    assert (asked.public_entropy, asked.run_requested_at) == ("beacon 7", NOW)
+    assert (asked.public_entropy, asked.run_requested_at) == (BEACON_ENTROPY, NOW)
     event = DrawEvent.objects.get(draw=asked, action="run_requeued")
     assert (event.actor, event.at) == (None, now)
     assert "queued again" in event.note
@@ -119,7 +123,7 @@ def test_the_sweep_gives_up_after_five_tries_until_staff_ask_again(asked, staff_
     assert services.draws_requeue_stalled(now=now) == []
     assert state_at(asked, now)["can_run_again"] is True
 
-    services.draw_request_run(draw=asked, actor=staff_user, public_entropy="other", now=now)
+    services.draw_request_run(draw=asked, actor=staff_user, signature=SIGNATURE, now=now)
     assert services.draws_requeue_stalled(now=now + DRAW_RUN_STALL + SECOND) != []
 
 
@@ -137,7 +141,7 @@ def test_a_requeued_run_draws_the_committed_result_once(asked):
     expected = draw_result(
         parse_entries(bytes(asked.snapshot.entries)),
         seed=bytes(asked.seed),
-        public_entropy="beacon 7",
+        public_entropy=BEACON_ENTROPY,
         winners=3,
         alternates=2,
     )
@@ -151,15 +155,20 @@ def test_asking_again_keeps_the_entropy_and_notes_who_asked(asked, staff_user, h
     if how == "run again":
         again = services.draw_run_again(draw=asked, actor=staff_user, now=later)
     else:
+        # Another real quicknet signature: asking again ignores whatever is pasted.
         again = services.draw_request_run(
-            draw=asked, actor=staff_user, public_entropy="a luckier value", now=later
+            draw=asked,
+            actor=staff_user,
+            signature=fixture_round("quicknet", 2)["signature"],
+            now=later,
         )
-    assert again.public_entropy == "beacon 7"
+    assert again.public_entropy == BEACON_ENTROPY
+    assert again.beacon_signature == SIGNATURE
     assert again.run_requested_at == later
     assert again.run_task_id != asked.run_task_id
     event = DrawEvent.objects.get(draw=asked, action="run_requeued")
     assert (event.actor, event.at) == (staff_user, later)
-    assert "beacon 7" in event.note
+    assert BEACON_ENTROPY in event.note
     assert state_at(again, later)["phase"] == "queued"
 
 

@@ -23,7 +23,14 @@ from rewards.errors import RewardsError
 from rewards.models import Draw, DrawEvent, DrawResult, DrawState, ResultStatus, Role
 from tests.celery_worker import wait_for
 from tests.factories import ParticipantFactory, StaffFactory
-from tests.rewards.factories import DrawFactory, complete, drawn
+from tests.rewards.factories import (
+    CLOSED_AT,
+    DrawFactory,
+    complete,
+    drawn,
+    run_requested,
+    scheduled,
+)
 
 ATTEMPTS = 6
 
@@ -55,10 +62,7 @@ def ready_to_run(programme):
     entrants(programme, 12)
     staff = StaffFactory()
     draw = DrawFactory(prize__programme=programme, winners=3, alternates=2)
-    services.draw_schedule(draw=draw, actor=staff)
-    services.draw_close_entries(draw=draw, actor=staff)
-    services.draw_request_run(draw=draw, actor=staff, public_entropy="beacon")
-    return draw
+    return run_requested(draw, staff=staff)
 
 
 @pytest.mark.services
@@ -82,9 +86,11 @@ def test_two_staff_closing_entries_at_once_take_one_snapshot(programme):
     entrants(programme, 4)
     staff = StaffFactory()
     draw = DrawFactory(prize__programme=programme)
-    services.draw_schedule(draw=draw, actor=staff)
+    scheduled(draw, staff=staff)
 
-    outcomes = at_once(lambda: services.draw_close_entries(draw=draw, actor=staff), attempts=4)
+    outcomes = at_once(
+        lambda: services.draw_close_entries(draw=draw, actor=staff, now=CLOSED_AT), attempts=4
+    )
 
     refused = [outcome for outcome in outcomes if isinstance(outcome, RewardsError)]
     assert len(refused) == 3 and all("already closed" in error.message for error in refused)

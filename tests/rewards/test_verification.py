@@ -10,15 +10,16 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rewards import services
+from rewards import drand
 from rewards.draw_core import SEED_BYTES, draw_result
 from rewards.models import DrawResult, DrawSnapshot
 from rewards.services import draws
 from rewards.verify import main as verify_main
 from tests.factories import ParticipantFactory, ProgrammeFactory
-from tests.rewards.factories import DrawFactory, drawn
+from tests.rewards.factories import BEACON_ENTROPY, DrawFactory, closed, drawn, fixture_round
 
 pytestmark = pytest.mark.django_db
+OTHER_ROUND = fixture_round("quicknet", 2)
 
 tickets_st = st.lists(st.integers(min_value=0, max_value=6), min_size=0, max_size=12)
 
@@ -38,6 +39,12 @@ def published(draw):
         draw.commitment,
         "--digest",
         snapshot.digest,
+        "--beacon",
+        draw.beacon,
+        "--beacon-signature",
+        draw.beacon_signature,
+        "--beacon-public-key",
+        draw.beacon_public_key,
     ]
 
 
@@ -50,11 +57,8 @@ def published(draw):
     tickets=tickets_st,
     winners=st.integers(min_value=1, max_value=5),
     alternates=st.integers(min_value=0, max_value=5),
-    entropy=st.text(alphabet="abcXYZ 0123-é", max_size=12),
 )
-def test_the_verifier_agrees_with_the_django_draw(
-    tickets, winners, alternates, entropy, tmp_path, capsys
-):
+def test_the_verifier_agrees_with_the_django_draw(tickets, winners, alternates, tmp_path, capsys):
     with transaction.atomic():
         programme = ProgrammeFactory(slug="property", levels=False)
         for count in tickets:
@@ -63,7 +67,7 @@ def test_the_verifier_agrees_with_the_django_draw(
         draw = DrawFactory(
             prize__programme=programme, slug="property", winners=winners, alternates=alternates
         )
-        drawn(draw, staff=None, entropy=entropy)
+        drawn(draw, staff=None)
         data, arguments = published(draw)
         path = tmp_path / "entries.csv"
         path.write_bytes(data)
@@ -82,7 +86,7 @@ def test_the_verifier_agrees_with_the_django_draw(
 # scheduled seed, the entrants' public ids and the public entropy (and its tampered copy).
 SEED = bytes(range(SEED_BYTES))
 ENTRANTS = {uuid.UUID(int=number): tickets for number, tickets in enumerate((1, 3, 5, 2), 1)}
-ENTROPY, TAMPERED_ENTROPY = "round 99", "other"
+ENTROPY, TAMPERED_ENTROPY = BEACON_ENTROPY, "other"
 
 
 def ranking(entropy):
@@ -96,7 +100,7 @@ def drawn_draw(programme, monkeypatch):
     for entrant, count in ENTRANTS.items():
         ParticipantFactory(programme=programme, tickets=count, draw_id=entrant)
     draw = DrawFactory(prize__programme=programme, slug="checked", winners=2, alternates=1)
-    drawn(draw, staff=None, entropy=ENTROPY)
+    drawn(draw, staff=None)
     stored = draw.results.order_by("rank").values_list("rank", "entrant", "role")
     assert [(rank, str(entrant), role) for rank, entrant, role in stored] == ranking(ENTROPY)
     return draw
@@ -111,14 +115,15 @@ def test_verify_draw_rechecks_a_stored_draw(drawn_draw):
     out = io.StringIO()
     call_command("verify_draw", "checked", stdout=out)
     lines = out.getvalue().splitlines()
-    assert lines[:4] == [
+    assert lines[:5] == [
         f"entries digest ok: {drawn_draw.snapshot.digest}",
         "entries file canonical: 4 entrants, 11 tickets",
         f"commitment ok: {drawn_draw.commitment}",
+        f"beacon ok: {drawn_draw.beacon}, entropy {BEACON_ENTROPY}",
         "result ok: 3 ranked entrants",
     ]
     first = drawn_draw.results.get(rank=1)
-    assert lines[4] == f"1 {first.entrant} winner"
+    assert lines[5] == f"1 {first.entrant} winner"
 
 
 @pytest.mark.parametrize(
@@ -132,7 +137,18 @@ def test_verify_draw_rechecks_a_stored_draw(drawn_draw):
         (lambda d: type(d).objects.filter(pk=d.pk).update(commitment="f" * 64), "commitment"),
         (
             lambda d: type(d).objects.filter(pk=d.pk).update(public_entropy=TAMPERED_ENTROPY),
-            "differs",
+            "not SHA-256 of the beacon signature",
+        ),
+        (  # another real round's signature, and its entropy: not the committed round
+            lambda d: (
+                type(d)
+                .objects.filter(pk=d.pk)
+                .update(
+                    beacon_signature=OTHER_ROUND["signature"],
+                    public_entropy=drand.entropy_for(bytes.fromhex(OTHER_ROUND["signature"])),
+                )
+            ),
+            "does not verify",
         ),
     ],
 )
@@ -147,8 +163,7 @@ def test_verify_draw_before_the_draw_checks_the_entries_only(programme):
     draw = DrawFactory(prize__programme=programme, slug="early")
     with pytest.raises(CommandError, match="not closed"):
         call_command("verify_draw", "early", stdout=io.StringIO())
-    services.draw_schedule(draw=draw, actor=None)
-    services.draw_close_entries(draw=draw, actor=None)
+    closed(draw)
     out = io.StringIO()
     call_command("verify_draw", "early", stdout=out)
     assert "the seed is still secret" in out.getvalue()

@@ -1,5 +1,7 @@
 """Command-line verifier: spec vector end to end, one-line failures, no Django needed."""
 
+import hashlib
+import json
 import subprocess
 import sys
 import tempfile
@@ -213,3 +215,136 @@ def test_cli_output_equals_draw_result(capsys, rows, seed, entropy, winners, alt
     )
     assert captured.out == "".join(f"{r} {e} {role}\n" for r, e, role in expected)
     assert captured.err == ""
+
+
+# The committed beacon (v1.1): real rounds from tests/fixtures/drand/rounds.json ---------------
+
+ROUNDS = json.loads((REPO_ROOT / "tests" / "fixtures" / "drand" / "rounds.json").read_text())
+QUICKNET = ROUNDS["chains"]["quicknet"]
+DEFAULT = ROUNDS["chains"]["default"]
+ROUND_123, ROUND_2 = (
+    next(r for r in ROUNDS["rounds"] if r["chain"] == "quicknet" and r["round"] == number)
+    for number in (123, 2)
+)
+CHAINED = next(r for r in ROUNDS["rounds"] if r["chain"] == "default")
+
+
+def beacon_args(path, beacon_round=ROUND_123, chain=QUICKNET, *extra, entropy=None):
+    """The vector's entries and seed, with a beacon round's randomness as the entropy."""
+    signature = beacon_round["signature"]
+    entropy = hashlib.sha256(bytes.fromhex(signature)).hexdigest() if entropy is None else entropy
+    return [
+        str(path),
+        "--seed",
+        SEED_HEX,
+        "--winners",
+        "3",
+        "--alternates",
+        "2",
+        "--entropy",
+        entropy,
+        "--beacon",
+        f"drand:{chain['hash']}:{beacon_round['round']}",
+        "--beacon-signature",
+        signature,
+        "--beacon-public-key",
+        chain["public_key"],
+        *extra,
+    ]
+
+
+def expected_stdout(beacon_round):
+    entropy = hashlib.sha256(bytes.fromhex(beacon_round["signature"])).hexdigest()
+    rows = [tuple(line.split(",")) for line in VECTOR_CSV.decode().splitlines()[1:]]
+    result = draw_result(
+        [(entrant, int(tickets)) for entrant, tickets in rows],
+        seed=SEED,
+        public_entropy=entropy,
+        winners=3,
+        alternates=2,
+    )
+    return "".join(f"{rank} {entrant} {role}\n" for rank, entrant, role in result)
+
+
+def test_a_quicknet_beacon_is_checked_and_gives_the_entropy(vector_file):
+    proc = run_cli(*beacon_args(vector_file))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.decode() == expected_stdout(ROUND_123)
+    assert "beacon signature verified" in proc.stderr.decode()
+    # Without --entropy the verifier derives it from the signature.
+    args = beacon_args(vector_file)
+    index = args.index("--entropy")
+    proc = run_cli(*args[:index], *args[index + 2 :])
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.decode() == expected_stdout(ROUND_123)
+
+
+def test_a_chained_beacon_needs_and_checks_the_previous_signature(vector_file):
+    previous = ["--beacon-previous-signature", CHAINED["previous_signature"]]
+    proc = run_cli(*beacon_args(vector_file, CHAINED, DEFAULT, *previous))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.decode() == expected_stdout(CHAINED)
+    assert hashlib.sha256(bytes.fromhex(CHAINED["signature"])).hexdigest() == CHAINED["randomness"]
+
+    proc = run_cli(*beacon_args(vector_file, CHAINED, DEFAULT))
+    assert_one_line_failure(proc, "beacon signature mismatch")
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"entropy": "beacon round 4242"}, ("entropy mismatch", "sha256(beacon signature)")),
+        ({"round": 124}, ("beacon signature mismatch",)),
+        ({"signature": ROUND_2["signature"]}, ("beacon signature mismatch",)),
+        ({"public_key": DEFAULT["public_key"]}, ("has 48 bytes",)),
+        ({"signature": "zz"}, ("--beacon-signature must be hexadecimal",)),
+        ({"beacon": "drand:quicknet:123"}, ("--beacon:", "64 lowercase hex")),
+    ],
+)
+def test_a_wrong_beacon_fails_in_one_line(vector_file, change, words):
+    args = beacon_args(vector_file, entropy=change.get("entropy"))
+    if "round" in change:
+        args[args.index("--beacon") + 1] = f"drand:{QUICKNET['hash']}:{change['round']}"
+    if "beacon" in change:
+        args[args.index("--beacon") + 1] = change["beacon"]
+    if "signature" in change:
+        args[args.index("--beacon-signature") + 1] = change["signature"]
+        if "entropy" not in change and len(change["signature"]) == 96:
+            derived = hashlib.sha256(bytes.fromhex(change["signature"])).hexdigest()
+            args[args.index("--entropy") + 1] = derived
+    if "public_key" in change:
+        args[args.index("--beacon-public-key") + 1] = change["public_key"]
+    assert_one_line_failure(run_cli(*args), *words)
+
+
+def test_beacon_options_go_together(vector_file):
+    args = beacon_args(vector_file)
+    index = args.index("--beacon-public-key")
+    assert_one_line_failure(run_cli(*args[:index]), "go together")
+
+
+def test_without_a_bls_library_the_signature_is_reported_unchecked(vector_file):
+    """Ranking and entropy still check out with the standard library; the signature is not
+    passed silently: a warning and exit status 3."""
+    code = (
+        "import sys; sys.modules['py_ecc'] = None; sys.modules['django'] = None; "
+        "import rewards.verify; "
+        "sys.exit(rewards.verify.main(sys.argv[1:]))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *beacon_args(vector_file)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        timeout=60,
+    )
+    assert proc.returncode == 3, proc.stderr
+    assert proc.stdout.decode() == expected_stdout(ROUND_123)
+    assert "signature was NOT checked" in proc.stderr.decode()
+    # A wrong entropy is still caught without the library.
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *beacon_args(vector_file, entropy="beacon round 4242")],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        timeout=60,
+    )
+    assert_one_line_failure(proc, "entropy mismatch")

@@ -1,6 +1,7 @@
 """Participant and public pages: prizes, claims, the draw's verification page, the profile."""
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -8,11 +9,22 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from programme.models import Participant
 from rewards import services
 from rewards.models import Claim, DrawResult, ResultStatus
 from rewards.selectors import entries_file
 from tests.factories import ParticipantFactory
-from tests.rewards.factories import DrawFactory, complete, drawn
+from tests.rewards.factories import (
+    BEACON_ENTROPY,
+    BEACON_ROUND,
+    SIGNATURE,
+    DrawFactory,
+    closed,
+    complete,
+    drawn,
+    run_requested,
+    scheduled,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -176,46 +188,153 @@ def test_the_public_page_publishes_each_thing_when_its_time_comes(
     draw = DrawFactory(prize__programme=programme, winners=1, alternates=0)
     url = f"/draws/{draw.slug}/"
 
-    services.draw_schedule(draw=draw, actor=staff_user)
-    draw.refresh_from_db()
+    scheduled(draw, staff=staff_user)
     seed_hex = bytes(draw.seed).hex()
     page = Client().get(url).content.decode()
     assert draw.commitment in page
+    # The beacon, its commit time and its round's time, before entries close.
+    assert draw.beacon in page and draw.beacon_public_key in page
+    assert "21 August 2023, 15:15 UTC" in page  # committed (scheduled) two days before
+    assert "23 August 2023, 15:15:33 UTC" in page  # round 123 of quicknet
+    assert f"https://api.drand.sh/{BEACON_ROUND['info']['hash']}/public/123" in page
     assert seed_hex not in page
     assert "Entries are still open" in page
     assert Client().get(f"{url}entries.csv").status_code == 404
 
-    services.draw_close_entries(draw=draw, actor=staff_user)
+    closed(draw, staff=staff_user)
     response = Client().get(f"{url}entries.csv")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'inline; filename="entries.csv"'
     assert response.content == f"entrant,tickets\n{participant.draw_id},3\n".encode()
     page = Client().get(url).content.decode()
     assert entries_file(draw.slug)[2] in page  # the digest
-    assert seed_hex not in page
+    assert seed_hex not in page and SIGNATURE not in page
 
-    services.draw_request_run(draw=draw, actor=staff_user, public_entropy="beacon 7")
+    entered_at = dt.datetime(2025, 3, 10, 12, 0, tzinfo=dt.UTC)
+    run_requested(draw, staff=staff_user, now=entered_at)
     page = Client().get(url).content.decode()
-    assert "beacon 7" in page and seed_hex not in page
+    assert SIGNATURE in page and BEACON_ENTROPY in page and seed_hex not in page
+    assert "entered 10 March 2025, 12:00 UTC" in page
 
     services.draw_run(draw_id=draw.pk)
     page = Client().get(url).content.decode()
     assert seed_hex in page
     assert str(participant.draw_id) in page
     assert "prize awarded, claim pending" in page
-    assert f"--seed {seed_hex} --winners 1 --alternates 0 --entropy &#x27;beacon 7&#x27;" in page
+    assert (
+        f"--seed {seed_hex} --winners 1 --alternates 0 --entropy {BEACON_ENTROPY} "
+        f"--commitment {draw.commitment}"
+    ) in page
+    assert (
+        f"--beacon {draw.beacon} --beacon-signature {SIGNATURE} "
+        f"--beacon-public-key {draw.beacon_public_key}"
+    ) in page
     assert participant.display_name not in page and participant.user.email not in page
+    assert 'href="/draws/method/"' in page
+    for words in ("tickets 1 to t", "UTF-8", "big-endian", "lower entrant id"):
+        assert words in page
 
 
 def test_the_public_page_reads_a_constant_number_of_queries(programme, staff_user):
     def page_queries(entrants):
-        for _ in range(entrants):
-            complete(ParticipantFactory(programme=programme), 1)
+        participants = [ParticipantFactory(programme=programme) for _ in range(entrants)]
+        for participant in participants:
+            complete(participant, 1)
         draw = DrawFactory(prize__programme=programme, winners=entrants, alternates=0)
         drawn(draw, staff=staff_user)
-        return count_queries(Client(), f"/draws/{draw.slug}/")
+        url = f"/draws/{draw.slug}/"
+        return (
+            count_queries(Client(), url),
+            count_queries(Client(), f"{url}?entrant={participants[-1].draw_id}"),
+        )
 
     assert page_queries(2) == page_queries(12)
+
+
+# "Am I in?" on the public page ---------------------------------------------------------------
+
+
+@pytest.fixture
+def ranked_draw(programme, staff_user):
+    """Five entrants, two winners and one alternate: two entrants are not ranked."""
+    participants = [ParticipantFactory(programme=programme) for _ in range(5)]
+    for number, participant in enumerate(participants, start=1):
+        complete(participant, number)
+    draw = DrawFactory(prize__programme=programme, winners=2, alternates=1)
+    drawn(draw, staff=staff_user)
+    return draw
+
+
+def look_up(draw, text, client=None):
+    response = (client or Client()).get(f"/draws/{draw.slug}/", {"entrant": text})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_an_entrant_pastes_their_id_and_sees_their_tickets_and_rank(ranked_draw):
+    for result in ranked_draw.results.select_related("participant"):
+        page = look_up(ranked_draw, f"  {str(result.entrant).upper()}  ")
+        tickets = result.participant.tickets
+        assert f"{result.entrant} is in the entries file with {tickets} ticket" in page
+        role = "a winner" if result.role == "winner" else "an alternate"
+        assert f"Ranked {result.rank}: {role}" in page
+
+
+def test_an_entrant_not_ranked_and_one_not_in_the_file_are_told_so(
+    ranked_draw, programme, participant
+):
+    ranked = set(ranked_draw.results.values_list("entrant", flat=True))
+    unranked = Participant.objects.filter(programme=programme, tickets__gt=0).exclude(
+        draw_id__in=ranked
+    )
+    assert unranked.count() == 2
+    page = look_up(ranked_draw, str(unranked[0].draw_id))
+    assert "is in the entries file with" in page
+    assert "Not among the 3 ranked entrants" in page
+    # Signed in or not, a participant without tickets is not in the file.
+    page = look_up(ranked_draw, str(participant.draw_id), client_of(participant))
+    assert f"{participant.draw_id} is not in the entries file of this draw." in page
+
+
+def test_a_pasted_id_that_is_not_an_id_gets_a_clear_message(ranked_draw):
+    for text in ("", "my name", "1b4e28ba-2fa1-41d2-883f", "x" * 500):
+        page = look_up(ranked_draw, text)
+        assert "That is not a public draw id." in page
+
+
+def test_before_the_draw_the_lookup_says_what_it_can(programme, participant, staff_user):
+    complete(participant, 2)
+    draw = scheduled(DrawFactory(prize__programme=programme), staff=staff_user)
+    assert "Entries are still open" in look_up(draw, str(participant.draw_id))
+    closed(draw, staff=staff_user)
+    page = look_up(draw, str(participant.draw_id))
+    assert "is in the entries file with 2 tickets" in page
+    assert "The draw has not run yet." in page
+
+
+# The method and the verifier's source ------------------------------------------------------
+
+
+def test_the_method_page_shows_the_spec_and_links_the_verifier_source():
+    page = Client().get("/draws/method/").content.decode()
+    assert "Verifiable prize draw" in page and "v1.1 addition: a committed beacon" in page
+    for name in ("verify.py", "draw_core.py", "drand.py", "prize-draw.md"):
+        assert f'href="/draws/method/{name}"' in page
+
+
+@pytest.mark.parametrize("name", ["verify.py", "draw_core.py", "drand.py", "prize-draw.md"])
+def test_the_verifier_source_is_served_as_the_app_runs_it(name):
+    response = Client().get(f"/draws/method/{name}")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    source = Path(__file__).parents[2] / "rewards" / ("method/" if name.endswith(".md") else "")
+    assert response.content == (source / name).read_bytes()
+
+
+@pytest.mark.parametrize("name", ["settings.py", "..%2Fmodels.py", "views.py", "verify.pyc"])
+def test_nothing_else_is_served_as_method(name):
+    assert Client().get(f"/draws/method/{name}").status_code == 404
 
 
 # Profile: was I in the entries file? ------------------------------------------------------
@@ -232,8 +351,7 @@ def test_the_profile_says_per_draw_whether_you_were_in_the_entries_file(
         prize__programme=programme, title="Week two draw", level=programme.levels.get(number=2)
     )
     for draw in (week_one, week_two):
-        services.draw_schedule(draw=draw, actor=staff_user)
-        services.draw_close_entries(draw=draw, actor=staff_user)
+        closed(draw, staff=staff_user)
 
     page = client.get("/profile/").content.decode()
     assert str(participant.draw_id) in page
@@ -248,9 +366,7 @@ def test_the_profile_reads_a_constant_number_of_queries(programme, participant, 
     client = client_of(participant)
 
     def add_closed_draw():
-        draw = DrawFactory(prize__programme=programme, winners=1)
-        services.draw_schedule(draw=draw, actor=staff_user)
-        services.draw_close_entries(draw=draw, actor=staff_user)
+        closed(DrawFactory(prize__programme=programme, winners=1), staff=staff_user)
 
     add_closed_draw()
     few = count_queries(client, "/profile/")
@@ -262,7 +378,7 @@ def test_the_profile_reads_a_constant_number_of_queries(programme, participant, 
 def test_the_landing_page_shows_the_prizes_and_links_every_public_draw(programme, staff_user):
     draft = DrawFactory(prize__programme=programme, title="Secret plans")
     public = DrawFactory(prize=draft.prize, title="Open shoe draw", winners=1)
-    services.draw_schedule(draw=public, actor=staff_user)
+    scheduled(public, staff=staff_user)
     page = Client().get("/").content.decode()
     assert "300 × Trail shoes" in page
     assert f'href="/draws/{public.slug}/"' in page
