@@ -1,3 +1,4 @@
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils import timezone
@@ -6,6 +7,12 @@ from django.utils.translation import gettext_lazy
 
 from . import client, quota, services
 from .models import StravaActivity, StravaJob, StravaLink, StravaQuota
+
+# allauth's own admin would show tokens (never shown) and athletes' Strava profiles (shown
+# only to their owner, by Strava's API Agreement); the application comes from settings.
+for _model in (SocialApp, SocialToken, SocialAccount):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 
 
 @admin.register(StravaQuota)

@@ -1,5 +1,6 @@
 import json
 import logging
+from urllib.parse import urlsplit
 
 from allauth.socialaccount.adapter import get_adapter
 from allauth.socialaccount.providers.base import AuthProcess
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from programme.access import participant_required
 
-from . import selectors, services, tasks
+from . import client, selectors, services, tasks
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +51,15 @@ def connection(request, participant):
             "status": selectors.sync_status(link),
             "activities": selectors.recent_activities(link),
         }
-    return render(request, "strava/connection.html", context)
+    response = render(request, "strava/connection.html", context)
+    # Browsers apply the page's form-action to where the form's answer redirects: the
+    # "Connect" button ends at Strava's consent page.
+    strava = urlsplit(client.oauth(""))
+    response._csp_config = {
+        **settings.SECURE_CSP,
+        "form-action": [*settings.SECURE_CSP["form-action"], f"{strava.scheme}://{strava.netloc}"],
+    }
+    return response
 
 
 @strava_required

@@ -15,6 +15,9 @@ from django.conf import settings
 from tests.celery_worker import worker  # noqa: F401 - a fixture for tests marked services
 from tests.factories import ParticipantFactory, ProgrammeFactory, StaffFactory, UserFactory
 
+# The fake Strava and its runner, for tests/strava and the browser tests.
+pytest_plugins = ["tests.strava.fixtures"]
+
 # Playwright's sync API keeps an event loop in the test thread; Django's ORM refuses to
 # run beside one unless told it is safe (it is: the loop is idle while we query).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -200,6 +200,8 @@ class FakeStrava:
 
     def route(self, method, path, query, form, environ):
         fault = {"message": "Authorization Error", "errors": [{"code": "invalid"}]}
+        if path == "/favicon.ico":
+            return "204 No Content", [], ""
         if path == "/oauth/authorize":
             return self._authorize_page(query)
         if path == "/oauth/approve":

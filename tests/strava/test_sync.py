@@ -14,7 +14,7 @@ from strava import services
 from strava.models import ActivityState, JobKind, StravaActivity, StravaJob, StravaLink, StravaQuota
 from strava.quota import next_window, requests_available
 
-from .conftest import ATHLETE_ID, connect
+from .fixtures import ATHLETE_ID, connect
 
 pytestmark = pytest.mark.django_db
 

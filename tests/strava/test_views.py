@@ -18,7 +18,7 @@ from strava.models import StravaJob, StravaLink
 from tests.factories import ParticipantFactory
 from tests.rewards.factories import DrawFactory, complete, drawn
 
-from .conftest import ATHLETE_ID
+from .fixtures import ATHLETE_ID
 from .test_sync import arrive
 
 pytestmark = pytest.mark.django_db
@@ -187,3 +187,15 @@ def test_published_draw_files_hold_tickets_not_figures(connected, fake_strava, c
 def test_services_say_when_strava_is_off(settings):
     settings.STRAVA_ENABLED = False
     assert services.strava_enabled() is False
+
+
+def test_staff_see_the_quota_but_never_a_token(connected, fake_strava, client, django_user_model):
+    arrive(fake_strava, fake_strava.activity_add(ATHLETE_ID))
+    boss = django_user_model.objects.create_superuser(email="boss@example.org", password="x")
+    client.force_login(boss)
+    quota_page = client.get("/admin/strava/stravaquota/").content.decode()
+    assert "2/100 this quarter hour" in quota_page
+    token = SocialToken.objects.get().token
+    for path in ("/admin/", "/admin/strava/stravalink/", "/admin/strava/stravaactivity/"):
+        assert token not in client.get(path).content.decode()
+    assert client.get("/admin/socialaccount/socialtoken/").status_code == 404

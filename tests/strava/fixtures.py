@@ -1,3 +1,5 @@
+"""Strava fixtures for every test folder (registered in tests/conftest.py): a fake Strava, a runner."""
+
 import datetime as dt
 
 import pytest
