@@ -6,6 +6,7 @@ probes answer, plain HTTP is sent to HTTPS, and a due level is announced exactly
 (one in-app notice and one email per participant) through the broker.
 """
 
+import datetime as dt
 import http.client
 import json
 import os
@@ -26,9 +27,12 @@ from celery import Celery
 from django.conf import settings
 
 from notifications.models import Notice
+from programme.models import Run, Source
 from programme.services import level_unlock_notice_key
 from tests.conftest import _skip_or_fail, missing_services
 from tests.factories import ParticipantFactory, ProgrammeFactory
+from tests.strava.fake_strava import FakeStrava
+from tests.strava.fixtures import ATHLETE_ID, connect
 
 pytestmark = [
     pytest.mark.services,
@@ -193,7 +197,15 @@ def ready_status(deployment):
 
 
 @pytest.fixture(scope="module")
-def deployment(django_db_setup, tmp_path_factory):
+def deployed_strava():
+    """A fake Strava on loopback for the deployment (its base URLs go in the env)."""
+    with FakeStrava(client_id="4242", client_secret="deployed-secret") as strava:  # noqa: S106
+        strava.athlete_add(ATHLETE_ID)
+        yield strava
+
+
+@pytest.fixture(scope="module")
+def deployment(django_db_setup, tmp_path_factory, deployed_strava):
     """gunicorn + worker + beat on loopback, ready to answer; stopped after the module."""
     if reason := missing_services():
         _skip_or_fail(reason)
@@ -203,6 +215,13 @@ def deployment(django_db_setup, tmp_path_factory):
     redis_url = process_redis_url()
     redis.Redis.from_url(redis_url).delete("celery")  # no task left by an earlier run's beat
     env = production_env(tmp, redis_url=redis_url, mail_dir=mail_dir)
+    env.update(
+        STRAVA_CLIENT_ID=deployed_strava.client_id,
+        STRAVA_CLIENT_SECRET=deployed_strava.client_secret,
+        STRAVA_WEBHOOK_VERIFY_TOKEN="deployed-verify-token",  # noqa: S106
+        STRAVA_OAUTH_URL=f"{deployed_strava.url}/oauth",
+        STRAVA_API_URL=f"{deployed_strava.url}/api/v3",
+    )
     collectstatic(env)
 
     port = free_port()
@@ -336,3 +355,36 @@ def test_it_starts_beat_with_its_schedule(deployment):
     assert started, deployment.logs()
     # The banner names the schedule file it was given ("db -> …/celerybeat-schedule").
     assert str(deployment.beat_schedule) in beat.output(), deployment.logs()
+
+
+def test_a_strava_event_becomes_a_counted_run_through_web_and_worker(deployment, deployed_strava):
+    programme = ProgrammeFactory(starts_on=dt.date.today() - dt.timedelta(days=3))
+    runner = ParticipantFactory(programme=programme)
+    connect(runner, deployed_strava)
+    activity_id = deployed_strava.activity_add(ATHLETE_ID, metres=5000, seconds=1800)
+    event = {
+        "aspect_type": "create",
+        "event_time": 1516126040,
+        "object_id": activity_id,
+        "object_type": "activity",
+        "owner_id": ATHLETE_ID,
+        "subscription_id": 120475,
+        "updates": {},
+    }
+    connection = http.client.HTTPConnection("127.0.0.1", deployment.port, timeout=10)
+    connection.request(
+        "POST",
+        "/strava/webhook/",
+        body=json.dumps(event),
+        headers={"Content-Type": "application/json", "X-Forwarded-Proto": "https"},
+    )
+    assert connection.getresponse().status == 200, deployment.logs()
+    connection.close()
+
+    def counted():
+        deployment.check_alive()
+        return Run.objects.filter(participant=runner, source=Source.STRAVA).first()
+
+    run = wait_until(counted, timeout=60)
+    assert run is not None, deployment.logs()
+    assert (run.distance_m, run.status) == (5000, "counted")

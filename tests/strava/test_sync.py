@@ -266,3 +266,15 @@ def test_jobs_need_no_request_when_they_only_withdraw(connected, fake_strava):
     services.jobs_run(now=timezone.now())
     assert not Run.objects.exists()
     assert StravaJob.objects.filter(kind=JobKind.DELETE, done_at__isnull=False).exists()
+
+
+def test_beat_drains_jobs_whose_enqueue_was_lost(connected, fake_strava, settings):
+    from strava.tasks import run_strava_jobs
+
+    entry = settings.CELERY_BEAT_SCHEDULE["run-strava-jobs"]
+    assert (entry["task"], entry["schedule"]) == ("strava.tasks.run_strava_jobs", 60.0)
+    # The event was received (a row) but its message never reached a worker.
+    activity_id = fake_strava.activity_add(ATHLETE_ID)
+    services.webhook_event_receive(event=event(activity_id), now=timezone.now())
+    assert run_strava_jobs.run() == 1  # what beat's minute tick runs
+    assert Run.objects.filter(participant=connected).count() == 1
