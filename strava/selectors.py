@@ -26,7 +26,8 @@ def sync_status(link):
         imported=Count("pk", filter=Q(state=ActivityState.IMPORTED, run__isnull=False)),
         skipped=Count("pk", filter=Q(state=ActivityState.SKIPPED)),
     )
-    return {"pending": pending, **counts}
+    finished = counts["imported"] + counts["skipped"]
+    return {"pending": pending, **counts, "finished": finished, "total": finished + pending}
 
 
 def recent_activities(link, size=10):

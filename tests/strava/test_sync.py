@@ -133,9 +133,12 @@ def test_a_run_deleted_here_is_not_imported_again(connected, fake_strava):
     assert not Run.objects.exists()
 
 
-def test_the_same_run_typed_by_hand_is_not_counted_twice(connected, fake_strava):
+@pytest.mark.parametrize("source", [Source.MANUAL, Source.GPX])
+def test_the_same_run_typed_or_uploaded_is_not_counted_twice(connected, fake_strava, source):
     start = timezone.now() - dt.timedelta(hours=2)
-    run_log(participant=connected, started_at=start, distance_m=5000, duration_s=1800)
+    run_log(
+        participant=connected, started_at=start, distance_m=5000, duration_s=1800, source=source
+    )
     activity_id = fake_strava.activity_add(ATHLETE_ID, start=start)
 
     arrive(fake_strava, activity_id)
