@@ -101,6 +101,7 @@ def test_public_pages_pass_axe_and_fit_a_phone(page, campaign):
         "/accounts/signup/",
         "/accounts/password/reset/",
         f"/draws/{campaign['draw'].slug}/",
+        "/draws/method/",
     ]
     assert check_pages(page, paths, width=360) == []
 
@@ -125,6 +126,7 @@ def test_participant_pages_pass_axe_and_fit_a_phone(page, live_server, campaign)
         "/notices/",
         "/profile/",
         "/prizes/",
+        "/strava/",
     ]
     if campaign["result"] is not None:
         paths.append(f"/prizes/{campaign['result'].pk}/claim/")
