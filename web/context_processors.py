@@ -1,4 +1,4 @@
-from core.branding import brand_for
+from core.branding import brand_for_page
 from programme.selectors import active_programme
 
 
@@ -7,4 +7,4 @@ def branding(request):
     # The participant pages already loaded the programme with the participant.
     participant = getattr(request, "participant", None)
     programme = participant.programme if participant else active_programme()
-    return {"brand": brand_for(programme), "active_programme": programme}
+    return {"brand": brand_for_page(request, programme), "active_programme": programme}
