@@ -25,6 +25,7 @@ import redis
 from celery import Celery
 from django.conf import settings
 
+from config.beat import heartbeat_path
 from notifications.models import Notice
 from programme.services import level_unlock_notice_key
 from tests.conftest import _skip_or_fail, missing_services
@@ -336,3 +337,17 @@ def test_it_starts_beat_with_its_schedule(deployment):
     assert started, deployment.logs()
     # The banner names the schedule file it was given ("db -> …/celerybeat-schedule").
     assert str(deployment.beat_schedule) in beat.output(), deployment.logs()
+
+
+def test_beat_leaves_a_heartbeat_that_its_health_check_accepts(deployment):
+    """What the beat container's health check runs (docker-compose.yml), on the real beat."""
+    heartbeat = heartbeat_path(deployment.beat_schedule)
+    assert wait_until(heartbeat.exists, timeout=20), deployment.logs()
+    check = subprocess.run(
+        [sys.executable, "-m", "config.beat", str(deployment.beat_schedule)],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert check.returncode == 0, check.stderr + deployment.logs()
