@@ -13,7 +13,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     UV_PROJECT_ENVIRONMENT=/app/.venv \
     PATH="/app/.venv/bin:$PATH" \
     DJANGO_SETTINGS_MODULE=config.settings.production \
-    DJANGO_MEDIA_ROOT=/app/var/media
+    DJANGO_MEDIA_ROOT=/app/var/media \
+    DJANGO_PRIVATE_ROOT=/app/var/private
 
 RUN pip install --no-cache-dir "uv==${UV_VERSION}" \
     && groupadd --system --gid 1000 app \
@@ -36,10 +37,12 @@ RUN DJANGO_SECRET_KEY=collectstatic-at-build-time-only \
     EMAIL_URL=smtp://localhost \
     REDIS_URL=redis://localhost:6379/0 \
     python manage.py collectstatic --no-input --verbosity 1 \
-    && mkdir -p /app/var/media \
+    && mkdir -p /app/var/media /app/var/private \
     && chown -R app:app /app/var
 
-# Non-root from here on; it may write only /app/var (media uploads live in a volume).
+# Non-root from here on; it may write only /app/var. The media and private volumes are
+# mounted on folders that exist here owned by "app": Docker copies that ownership into a
+# new, empty named volume, so a fresh volume is writable.
 USER app
 
 EXPOSE 8000

@@ -197,3 +197,20 @@ def _delete_stored_files(names):
     storage = ActivityUpload._meta.get_field("file").storage
     for name in names:
         storage.delete(name)
+
+
+def staff_account_create(*, email, password):
+    """A superuser who can sign in at once: the address counts as verified (sign-in, the
+    admin's included, asks for a verified address). Run again, it makes the account staff
+    again and sets the new password; returns (user, created)."""
+    email = get_user_model().objects.normalize_email(email).lower()
+    with transaction.atomic():
+        user, created = get_user_model().objects.get_or_create(email=email)
+        user.is_staff = user.is_superuser = user.is_active = True
+        user.set_password(password)
+        user.save()
+        EmailAddress.objects.filter(user=user).exclude(email__iexact=email).update(primary=False)
+        EmailAddress.objects.update_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
+    return user, created

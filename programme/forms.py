@@ -1,4 +1,3 @@
-import zoneinfo
 from decimal import Decimal
 
 from django import forms
@@ -6,22 +5,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from core.fields import DisplayNameFormField, TimeZoneFormField
 from core.units import format_duration, from_metres, parse_duration, to_metres
 
 from .models import Participant, Units
 
-TIME_ZONE_CHOICES = [
-    (name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())
-]
-
 
 class JoinForm(forms.Form):
-    display_name = forms.CharField(
+    display_name = DisplayNameFormField(
         label=_("Display name"),
         max_length=60,
         help_text=_("Shown on the leaderboard if you opt in. Not your email."),
     )
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
+    time_zone = TimeZoneFormField()
     units = forms.ChoiceField(label=_("Units"), choices=Units.choices, initial=Units.KM)
     country = forms.ChoiceField(label=_("Country of residence"), choices=[("", "—"), *countries])
     # Each consent says what it is for: people agree to purposes, not to boxes.
@@ -44,12 +40,6 @@ class JoinForm(forms.Form):
         required=False,
         help_text=_("Optional. Other participants see your name there; you can change it later."),
     )
-
-    def clean_display_name(self):
-        name = " ".join(self.cleaned_data["display_name"].split())
-        if not name:
-            raise forms.ValidationError(_("Enter a display name."))
-        return name
 
 
 class LocalDateTimeField(forms.DateTimeField):
@@ -160,8 +150,7 @@ class RunForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
-
+    # display_name and time_zone: the model's fields bring core.fields' form fields.
     class Meta:
         model = Participant
         fields = [

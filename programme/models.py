@@ -3,7 +3,6 @@ import zoneinfo
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -12,14 +11,13 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from core.fields import DisplayNameField, LogoURLField, TimeZoneField
 from core.models import TimeStampedModel
 
+# Migration 0001 names the validator here.
+from core.validators import validate_time_zone  # noqa: F401
+
 colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #0b6e4f."))
-
-
-def validate_time_zone(value):
-    if value not in zoneinfo.available_timezones():
-        raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
 
 
 class Units(models.TextChoices):
@@ -40,9 +38,7 @@ class Programme(TimeStampedModel):
     tagline = models.CharField(_("tagline"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
     starts_on = models.DateField(_("start date"))
-    time_zone = models.CharField(
-        _("time zone"), max_length=64, default="Europe/London", validators=[validate_time_zone]
-    )
+    time_zone = TimeZoneField(_("time zone"), default="Europe/London")
     unlock_time = models.TimeField(
         _("unlock time of day"),
         default=time(6, 0),
@@ -64,7 +60,12 @@ class Programme(TimeStampedModel):
     accent_colour = models.CharField(
         _("accent colour"), max_length=7, blank=True, validators=[colour_validator]
     )
-    logo_url = models.CharField(_("logo address"), max_length=300, blank=True)
+    logo_url = LogoURLField(
+        _("logo address"),
+        max_length=300,
+        blank=True,
+        help_text=_("https://… or a path on this site such as /static/logo.svg."),
+    )
 
     objects = ProgrammeQuerySet.as_manager()
 
@@ -174,8 +175,8 @@ class Participant(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="participations"
     )
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="participants")
-    display_name = models.CharField(_("display name"), max_length=60)
-    time_zone = models.CharField(_("time zone"), max_length=64, validators=[validate_time_zone])
+    display_name = DisplayNameField(_("display name"), max_length=60)
+    time_zone = TimeZoneField(_("time zone"))
     units = models.CharField(_("units"), max_length=2, choices=Units, default=Units.KM)
     country = CountryField(_("country"))
     confirmed_age_at = models.DateTimeField(_("confirmed age"), null=True, blank=True)

@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from core.branding import brand_for
+from core.branding import brand_for_page
 from programme.selectors import active_programme
 
 
@@ -10,7 +10,7 @@ def branding(request):
     participant = getattr(request, "participant", None)
     programme = participant.programme if participant else active_programme()
     return {
-        "brand": brand_for(programme),
+        "brand": brand_for_page(request, programme),
         "active_programme": programme,
         "strava_enabled": settings.STRAVA_ENABLED,
     }

@@ -92,7 +92,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Django's, with img-src also allowing the configured logo's host (core/csp.py).
+    "core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -354,6 +355,10 @@ CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Celery's own scheduler plus a heartbeat file that the beat container's health check reads
+# (config/beat.py); beat wakes at least once a minute, so the heartbeat is never older.
+CELERY_BEAT_SCHEDULER = "config.beat:HeartbeatScheduler"
+CELERY_BEAT_MAX_INTERVAL = 60
 CELERY_BEAT_SCHEDULE = {
     "unlock-due-levels": {"task": "programme.tasks.unlock_due_levels", "schedule": 60.0},
     "send-closing-reminders": {

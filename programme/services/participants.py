@@ -1,10 +1,12 @@
 """Joining a programme and a participant's own settings."""
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.validators import normalise_display_name, validate_time_zone
 from notifications.models import EmailPolicy, Notice
 
 from ..errors import ProgrammeError
@@ -40,13 +42,14 @@ def participant_join(
     existing = Participant.objects.filter(user=user, programme=programme).first()
     if existing:
         return existing
+    checked = _checked(display_name=display_name, time_zone=time_zone)
     try:
         with transaction.atomic():
             participant = Participant.objects.create(
                 user=user,
                 programme=programme,
-                display_name=display_name,
-                time_zone=time_zone,
+                display_name=checked["display_name"],
+                time_zone=checked["time_zone"],
                 units=units,
                 country=country,
                 confirmed_age_at=now,
@@ -94,6 +97,11 @@ def participant_update(*, participant, **changes):
     unknown = set(changes) - PARTICIPANT_SETTINGS
     if unknown:
         raise ValueError(f"not participant settings: {sorted(unknown)}")
+    changes.update(
+        _checked(
+            **{name: changes[name] for name in ("display_name", "time_zone") if name in changes}
+        )
+    )
     with transaction.atomic():
         for name, value in changes.items():
             setattr(participant, name, value)
@@ -103,3 +111,16 @@ def participant_update(*, participant, **changes):
                 leaderboard_opt_in=participant.leaderboard_opt_in
             )
     return participant
+
+
+def _checked(**values):
+    """Display name and time zone as every form takes them (core.validators): the name
+    normalised, the zone a real one; a ProgrammeError at the field otherwise."""
+    rules = {"display_name": normalise_display_name, "time_zone": validate_time_zone}
+    checked = {}
+    for name, value in values.items():
+        try:
+            checked[name] = rules[name](value) or value
+        except ValidationError as error:
+            raise ProgrammeError(error.messages[0], field=name) from None
+    return checked

@@ -26,6 +26,7 @@ import redis
 from celery import Celery
 from django.conf import settings
 
+from config.beat import heartbeat_path
 from notifications.models import Notice
 from programme.models import Run, Source
 from programme.services import level_unlock_notice_key
@@ -388,3 +389,17 @@ def test_a_strava_event_becomes_a_counted_run_through_web_and_worker(deployment,
     run = wait_until(counted, timeout=60)
     assert run is not None, deployment.logs()
     assert (run.distance_m, run.status) == (5000, "counted")
+
+
+def test_beat_leaves_a_heartbeat_that_its_health_check_accepts(deployment):
+    """What the beat container's health check runs (docker-compose.yml), on the real beat."""
+    heartbeat = heartbeat_path(deployment.beat_schedule)
+    assert wait_until(heartbeat.exists, timeout=20), deployment.logs()
+    check = subprocess.run(
+        [sys.executable, "-m", "config.beat", str(deployment.beat_schedule)],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert check.returncode == 0, check.stderr + deployment.logs()
