@@ -83,6 +83,7 @@ class Stack:
         self.env.update(DATABASE_URL=postgres.url(self.database), **SHORT_SWEEPS)
         self.processes = []
         self._held = []
+        self._connection = None
 
     # Processes -----------------------------------------------------------------
 
@@ -150,10 +151,12 @@ class Stack:
         return "\n\n".join(process.tail(60) for process in self.processes)
 
     def stop(self):
-        for connection in self._held:
-            connection.close()
-        for process in self.processes:
-            process.stop()
+        for connection in [*self._held, self._connection]:
+            if connection is not None:
+                connection.close()
+        for process in self.processes:  # the test is over: no warm shutdown to wait for
+            if process.popen.poll() is None:
+                self.kill(process)
         self.redis.stop()
         with psycopg.connect(self.postgres.url("postgres"), autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
@@ -179,10 +182,12 @@ class Stack:
         )
 
     def sql(self, query, params=()):
-        """The rows of a query, or how many rows a statement changed."""
-        with self.connect() as connection:
-            cursor = connection.execute(query, params)
-            return cursor.fetchall() if cursor.description else cursor.rowcount
+        """The rows of a query, or how many rows a statement changed (autocommit, on one
+        connection kept for the test: the tests poll)."""
+        if self._connection is None or self._connection.closed:
+            self._connection = self.connect()
+        cursor = self._connection.execute(query, params)
+        return cursor.fetchall() if cursor.description else cursor.rowcount
 
     def value(self, query, params=()):
         return self.sql(query, params)[0][0]

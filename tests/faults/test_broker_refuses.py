@@ -43,6 +43,6 @@ def test_a_refused_email_enqueue_still_sends_each_winner_one_email(stack):
         return owed_and_emailed(stack, "draw-won:%") == (0, k) and len(stack.emails()) >= k
 
     assert wait_until(all_emailed, timeout=60), stack.logs()
-    wait_until(lambda: stack.check(), timeout=4)  # three sweeps more: nothing sent twice
+    wait_until(lambda: stack.check(), timeout=3)  # three sweeps more: nothing sent twice
     assert stack.recipients() == sorted(winners(stack, draw))
     assert "send_stranded_notice_emails" in worker.output()

@@ -36,7 +36,7 @@ def test_two_beats_announce_a_level_once_with_one_email_per_participant(stack):
         return owed_and_emailed(stack, key) == (0, 6) and len(stack.emails()) >= 6
 
     assert wait_until(all_emailed, timeout=60), stack.logs()
-    wait_until(lambda: stack.check(), timeout=4)  # more unlocks and sweeps from both beats
+    wait_until(lambda: stack.check(), timeout=3)  # more unlocks and sweeps from both beats
 
     assert all(process.output().count(UNLOCK_SENT) >= 3 for process in beats), stack.logs()
     assert stack.recipients() == addresses

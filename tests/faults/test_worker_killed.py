@@ -22,7 +22,7 @@ from tests.faults.servers import wait_until
 pytestmark = [pytest.mark.faults, pytest.mark.slow, pytest.mark.xdist_group("faults")]
 
 # Seconds to watch, once all is done, for anything sent twice (three sweeps at least).
-SETTLE = 4
+SETTLE = 3
 
 
 def test_a_worker_killed_mid_draw_leaves_nothing_and_the_sweep_draws_it_once(stack):

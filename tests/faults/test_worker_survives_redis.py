@@ -29,7 +29,7 @@ from django.conf import settings
 from tests.conftest import _skip_or_fail
 from tests.faults.servers import free_port, wait_until
 
-pytestmark = [pytest.mark.services, pytest.mark.slow]
+pytestmark = [pytest.mark.faults, pytest.mark.slow, pytest.mark.xdist_group("faults")]
 
 PROJECT_DIR = Path(settings.BASE_DIR)
 BIN_DIR = Path(sys.executable).parent
