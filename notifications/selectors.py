@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Q
 
 from .models import EmailPolicy, Notice
@@ -9,7 +10,7 @@ from .models import EmailPolicy, Notice
 EMAIL_BATCH_SIZE = 500
 # An owed email this old had its batch task lost (a worker died between a commit and the
 # enqueue, or the broker refused it): the sweep queues it again. Sending twice is safe.
-STRANDED_AFTER = timedelta(minutes=15)
+STRANDED_AFTER = timedelta(seconds=settings.NOTICE_EMAIL_STRANDED_AFTER_SECONDS)  # 15 min
 # After two days a reminder is stale news and only the in-app notice remains; a prize won
 # is always emailed.
 REMINDER_STALE_AFTER = timedelta(days=2)

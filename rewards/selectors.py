@@ -5,6 +5,7 @@ import uuid
 from datetime import timedelta
 
 from celery.result import AsyncResult
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import BinaryField, Count, Exists, F, Max, OuterRef, Q
@@ -39,7 +40,7 @@ SNAPSHOT_CHUNK = 50_000
 # neither drawn nor still holding the draw's row lock) was lost: a killed worker, a dropped
 # message. The sweep, every minute, queues it again, so a lost run is drawn within about
 # 4 minutes instead of waiting for the broker's visibility timeout.
-DRAW_RUN_STALL = timedelta(minutes=3)
+DRAW_RUN_STALL = timedelta(seconds=settings.DRAW_RUN_STALL_SECONDS)  # 3 minutes
 # The sweep stops after this many tries since staff last asked (a run that keeps failing,
 # no worker at all); the run page still offers "Run again".
 DRAW_RUN_REQUEUES = 5

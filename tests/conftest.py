@@ -59,6 +59,16 @@ def missing_browser():
     return ""
 
 
+def missing_fault_servers():
+    """The fault suite starts its own redis-server and PostgreSQL cluster."""
+    from glob import glob
+
+    missing = [name for name in ("redis-server",) if shutil.which(name) is None]
+    if not glob("/usr/lib/postgresql/*/bin/initdb") and shutil.which("initdb") is None:
+        missing.append("initdb (PostgreSQL server)")
+    return f"not installed: {', '.join(missing)}" if missing else ""
+
+
 def _skip_or_fail(reason):
     if IN_CI:
         pytest.fail(f"CI=true and this test cannot run: {reason}", pytrace=False)
@@ -70,6 +80,8 @@ def _needs(request):
     if request.node.get_closest_marker("services") and (reason := missing_services()):
         _skip_or_fail(reason)
     if request.node.get_closest_marker("browser") and (reason := missing_browser()):
+        _skip_or_fail(reason)
+    if request.node.get_closest_marker("faults") and (reason := missing_fault_servers()):
         _skip_or_fail(reason)
 
 

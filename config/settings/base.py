@@ -49,10 +49,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # never answers; statement_timeout has the server cancel a runaway query. Web
     # requests get 15 s; the worker's container sets DATABASE_STATEMENT_TIMEOUT higher
     # (a million-entrant draw runs ~10 s); 0 turns it off (migrations).
+    # client_connection_check_interval (PostgreSQL 14+): the server checks every second
+    # that the client of a running statement is still there, and cancels it when not. A
+    # worker killed while its statement waits for a lock then leaves nothing behind; without
+    # it the statement would commit once the lock is free, e.g. an email claimed as sent by a
+    # dead worker and never sent (tests/faults/test_worker_killed.py).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "connect_timeout": env.int("DATABASE_CONNECT_TIMEOUT", default=5),
-            "options": f"-c statement_timeout={env.int('DATABASE_STATEMENT_TIMEOUT', default=15)}s",
+            "options": (
+                f"-c statement_timeout={env.int('DATABASE_STATEMENT_TIMEOUT', default=15)}s"
+                f" -c client_connection_check_interval={env.int('DATABASE_CLIENT_CHECK_MS', default=1000)}ms"
+            ),
         }
     )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -359,15 +367,30 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # (config/beat.py); beat wakes at least once a minute, so the heartbeat is never older.
 CELERY_BEAT_SCHEDULER = "config.beat:HeartbeatScheduler"
 CELERY_BEAT_MAX_INTERVAL = 60
+# The sweeps that finish lost work: how often beat runs them, and how long work stays
+# silent before they treat it as lost. The defaults are the production values; the fault
+# tests (tests/faults) shorten them to seconds so a killed worker is mended within a test.
+UNLOCK_DUE_LEVELS_EVERY_SECONDS = env.float("UNLOCK_DUE_LEVELS_EVERY_SECONDS", default=60.0)
+STRANDED_NOTICE_EMAILS_EVERY_SECONDS = env.float(
+    "STRANDED_NOTICE_EMAILS_EVERY_SECONDS", default=300.0
+)
+#: An owed email this old had its task lost (notifications.selectors.STRANDED_AFTER).
+NOTICE_EMAIL_STRANDED_AFTER_SECONDS = env.int("NOTICE_EMAIL_STRANDED_AFTER_SECONDS", default=900)
+STALLED_DRAWS_EVERY_SECONDS = env.float("STALLED_DRAWS_EVERY_SECONDS", default=60.0)
+#: A draw run silent this long was lost (rewards.selectors.DRAW_RUN_STALL).
+DRAW_RUN_STALL_SECONDS = env.int("DRAW_RUN_STALL_SECONDS", default=180)
 CELERY_BEAT_SCHEDULE = {
-    "unlock-due-levels": {"task": "programme.tasks.unlock_due_levels", "schedule": 60.0},
+    "unlock-due-levels": {
+        "task": "programme.tasks.unlock_due_levels",
+        "schedule": UNLOCK_DUE_LEVELS_EVERY_SECONDS,
+    },
     "send-closing-reminders": {
         "task": "programme.tasks.send_closing_reminders",
         "schedule": crontab(minute=5),
     },
     "send-stranded-notice-emails": {
         "task": "notifications.tasks.send_stranded_notice_emails",
-        "schedule": 300.0,
+        "schedule": STRANDED_NOTICE_EMAILS_EVERY_SECONDS,
     },
     "requeue-stalled-imports": {"task": "imports.tasks.requeue_stalled_imports", "schedule": 60.0},
     "delete-expired-activity-files": {
@@ -378,7 +401,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rewards.tasks.forfeit_expired_claims",
         "schedule": crontab(hour=0, minute=15),
     },
-    "requeue-stalled-draws": {"task": "rewards.tasks.requeue_stalled_draws", "schedule": 60.0},
+    "requeue-stalled-draws": {
+        "task": "rewards.tasks.requeue_stalled_draws",
+        "schedule": STALLED_DRAWS_EVERY_SECONDS,
+    },
     "run-strava-jobs": {"task": "strava.tasks.run_strava_jobs", "schedule": 60.0},
     "send-claim-reminders": {
         "task": "rewards.tasks.send_claim_reminders",

@@ -29,7 +29,7 @@ from django.conf import settings
 from tests.conftest import _skip_or_fail
 from tests.faults.servers import free_port, wait_until
 
-pytestmark = [pytest.mark.services, pytest.mark.slow]
+pytestmark = [pytest.mark.faults, pytest.mark.slow, pytest.mark.xdist_group("faults")]
 
 PROJECT_DIR = Path(settings.BASE_DIR)
 BIN_DIR = Path(sys.executable).parent
@@ -107,7 +107,13 @@ class Worker:
     def __init__(self, folder, redis_url):
         self.log_path = folder / "worker.log"
         self.hostname = f"faults-{secrets.token_hex(4)}@localhost"
-        env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
+        # Without PYTEST_* and TEST_NAMESPACE: its test settings then prefix the broker keys
+        # "test-main:", as the client below does (the Redis is ours alone anyway).
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith("PYTEST_") and key != "TEST_NAMESPACE"
+        }
         env.update(
             PYTHONPATH=str(PROJECT_DIR),
             PYTHONUNBUFFERED="1",

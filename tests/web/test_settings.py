@@ -253,6 +253,9 @@ def test_postgresql_connections_have_connect_and_statement_timeouts():
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone() == ("15s",)
+        # A statement whose client died is cancelled, not committed (tests/faults).
+        cursor.execute("SHOW client_connection_check_interval")
+        assert cursor.fetchone() == ("1s",)
         # The server itself ends a runaway query at the limit.
         cursor.execute("SET LOCAL statement_timeout = '50ms'")
         with pytest.raises(OperationalError, match="statement timeout"):

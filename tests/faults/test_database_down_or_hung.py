@@ -1,11 +1,13 @@
-"""A hung database: gunicorn answers in seconds, and recovers by itself when it comes back.
+"""A database stopped or hung: gunicorn answers in seconds, and recovers by itself.
 
-gunicorn runs with production settings against a PostgreSQL cluster of this test's own
-(and a redis-server of its own for the broker), which the test hangs with SIGSTOP: the
-port still accepts connections, nothing answers. /healthz must not notice, /readyz must
-say 503 naming the database within a few seconds, pages must answer a 503 "try again
-shortly" within the connect timeout instead of holding a worker, and a run posted during
-the hang must not be half written. After SIGCONT the same processes answer 200 again.
+gunicorn runs with production settings against the fault suite's own PostgreSQL cluster
+(a fresh copy of its migrated template) and a redis-server of its own for the broker. The
+test hangs the cluster with SIGSTOP (the port still accepts connections, nothing answers)
+while as many clients as gunicorn has workers keep asking for pages: /healthz must not
+notice, /readyz must say 503 naming the database within a few seconds, pages must answer a
+503 "try again shortly" within the connect timeout instead of holding a worker, and a run
+posted during the hang must not be half written. After SIGCONT, then after a full stop and
+start of the server, the same gunicorn answers 200 again.
 """
 
 import datetime as dt
@@ -16,13 +18,15 @@ import subprocess
 import sys
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
 
-from tests.faults.servers import OwnPostgres, OwnRedis, free_port, wait_until
+from tests.faults.servers import OwnRedis, free_port, wait_until
+from tests.faults.stack import database_from_template
 from tests.integration.test_processes import (
     BIN_DIR,
     PROJECT_DIR,
@@ -31,12 +35,13 @@ from tests.integration.test_processes import (
     start,
 )
 
-pytestmark = [pytest.mark.services, pytest.mark.slow]
+pytestmark = [pytest.mark.faults, pytest.mark.slow, pytest.mark.xdist_group("faults")]
 
-DATABASE = "virtualrun"
+GUNICORN_WORKERS = 2
 # What the settings promise (README, "What happens when…"), plus room for a busy machine.
 READYZ_WITHIN = 6
 PAGE_WITHIN = 10
+REFUSED_WITHIN = 3  # a stopped server refuses at once
 
 SETUP_PARTICIPANT = """
 import django
@@ -65,29 +70,25 @@ def request(port, method, path, *, body=None, headers=None):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("database-hang")
-    postgres = OwnPostgres()
+def site(tmp_path_factory, own_postgres):
+    tmp = tmp_path_factory.mktemp("database-faults")
+    database = database_from_template(own_postgres)
     broker = OwnRedis(tmp)
     gunicorn = None
     try:
-        postgres.init()
-        postgres.start()
-        postgres.create_database(DATABASE)
         broker.start()
         (tmp / "mail").mkdir()
         env = production_env(tmp, redis_url=broker.url, mail_dir=tmp / "mail")
-        env["DATABASE_URL"] = postgres.url(DATABASE)
-        for args in (["manage.py", "migrate", "--no-input"], ["-c", SETUP_PARTICIPANT]):
-            done = subprocess.run(
-                [sys.executable, *args],
-                cwd=PROJECT_DIR,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=300,
-            )
-            assert done.returncode == 0, done.stdout + done.stderr
+        env["DATABASE_URL"] = own_postgres.url(database)
+        done = subprocess.run(
+            [sys.executable, "-c", SETUP_PARTICIPANT],
+            cwd=PROJECT_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
         session_key = done.stdout.strip().splitlines()[-1]
         collectstatic(env)
 
@@ -100,7 +101,7 @@ def site(tmp_path_factory):
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--workers",
-                "2",
+                str(GUNICORN_WORKERS),
                 "--no-control-socket",
             ],
             env=env,
@@ -109,7 +110,8 @@ def site(tmp_path_factory):
         csrf = secrets.token_hex(16)  # 32 characters: an unmasked CSRF secret
         site = {
             "port": port,
-            "postgres": postgres,
+            "postgres": own_postgres,
+            "database": database,
             "gunicorn": gunicorn,
             "csrf": csrf,
             "headers": {
@@ -131,17 +133,17 @@ def site(tmp_path_factory):
         if gunicorn:
             gunicorn.stop()
         broker.stop()
-        postgres.remove()
 
 
-def runs_in(postgres):
-    with psycopg.connect(postgres.url(DATABASE), connect_timeout=5) as connection:
+def runs_in(site):
+    url = site["postgres"].url(site["database"])
+    with psycopg.connect(url, connect_timeout=5) as connection:
         return connection.execute("SELECT count(*) FROM programme_run").fetchone()[0]
 
 
-def run_form(site, submission_token):
-    # 40 minutes ago in the participant's zone (ParticipantFactory's), ended 10 minutes ago.
-    started_at = dt.datetime.now(ZoneInfo("Europe/London")) - dt.timedelta(minutes=40)
+def run_form(site, submission_token, minutes_ago=40):
+    # In the participant's zone (ParticipantFactory's); 30 minutes long.
+    started_at = dt.datetime.now(ZoneInfo("Europe/London")) - dt.timedelta(minutes=minutes_ago)
     return urlencode(
         {
             "csrfmiddlewaretoken": site["csrf"],
@@ -160,6 +162,33 @@ def post_run(site, form):
     return request(site["port"], "POST", "/runs/new/", body=form, headers=headers)
 
 
+def pages_under_load(site, rounds):
+    """As many clients as gunicorn has workers, each asking for the dashboard ``rounds``
+    times at once: every worker busy. (status, body, seconds) of each answer."""
+    port, headers = site["port"], site["headers"]
+
+    def client(_):
+        return [request(port, "GET", "/dashboard/", headers=headers) for _ in range(rounds)]
+
+    with ThreadPoolExecutor(GUNICORN_WORKERS) as pool:
+        answers = [
+            answer for answers in pool.map(client, range(GUNICORN_WORKERS)) for answer in answers
+        ]
+    return answers
+
+
+def ready_again(site):
+    """The same gunicorn, no restart: ready again within a connect or two."""
+    port = site["port"]
+
+    def ready():
+        return request(port, "GET", "/readyz")[0] == 200
+
+    assert wait_until(ready, timeout=30, interval=0.5), site["gunicorn"].tail()
+    assert site["gunicorn"].popen.poll() is None
+    assert request(port, "GET", "/dashboard/", headers=site["headers"])[0] == 200
+
+
 def test_a_hung_database_gives_quick_503s_and_the_same_processes_recover(site):
     port, postgres, headers = site["port"], site["postgres"], site["headers"]
     assert request(port, "GET", "/dashboard/", headers=headers)[0] == 200, site["gunicorn"].tail()
@@ -176,32 +205,59 @@ def test_a_hung_database_gives_quick_503s_and_the_same_processes_recover(site):
         assert "database" in json.loads(body)["failing"]
         assert seconds < READYZ_WITHIN
 
-        for path in ("/", "/dashboard/"):
-            status, body, seconds = request(port, "GET", path, headers=headers)
-            assert status == 503, (path, body[:500], site["gunicorn"].tail())
-            assert b"try again shortly" in body
-            assert seconds < PAGE_WITHIN
-
         status, body, seconds = post_run(site, form)
         assert status == 503, (body[:500], site["gunicorn"].tail())
         assert seconds < PAGE_WITHIN
+
+        # Every worker busy with the hung database: each still answers within the bound.
+        answers = pages_under_load(site, rounds=1)
+        assert all(status == 503 and seconds < PAGE_WITHIN for status, _, seconds in answers), (
+            answers,
+            site["gunicorn"].tail(),
+        )
+        assert all(b"try again shortly" in body for _, body, _ in answers)
 
         # The probes of a hung database do not pile up: still answered in seconds.
         assert request(port, "GET", "/healthz")[0] == 200
     finally:
         postgres.resume()
 
-    # The same gunicorn, no restart: ready again within a connect or two.
-    def ready():
-        return request(port, "GET", "/readyz")[0] == 200
-
-    assert wait_until(ready, timeout=20, interval=0.5), site["gunicorn"].tail()
-    assert site["gunicorn"].popen.poll() is None
-    assert request(port, "GET", "/dashboard/", headers=headers)[0] == 200
+    ready_again(site)
 
     # The run posted during the hang was never written; posting it again writes it once.
-    assert runs_in(postgres) == 0
+    assert runs_in(site) == 0
     status, body, _ = post_run(site, form)
     assert status == 302, (body[:2000], site["gunicorn"].tail())
     assert post_run(site, form)[0] == 302  # a double submit lands on the same run
-    assert runs_in(postgres) == 1
+    assert runs_in(site) == 1
+
+
+def test_a_stopped_database_gives_503s_at_once_and_the_same_processes_recover(site):
+    port, postgres = site["port"], site["postgres"]
+    runs_before = runs_in(site)
+    form = run_form(site, uuid.uuid4(), minutes_ago=120)  # not overlapping the other test's
+
+    postgres.stop()
+    try:
+        status, body, seconds = request(port, "GET", "/readyz")
+        assert status == 503, site["gunicorn"].tail()
+        assert "database" in json.loads(body)["failing"]
+        assert seconds < REFUSED_WITHIN
+
+        status, _, seconds = post_run(site, form)
+        assert status == 503, site["gunicorn"].tail()
+        assert seconds < REFUSED_WITHIN
+
+        answers = pages_under_load(site, rounds=3)
+        assert all(status == 503 and seconds < REFUSED_WITHIN for status, _, seconds in answers), (
+            answers,
+            site["gunicorn"].tail(),
+        )
+        assert request(port, "GET", "/healthz")[0] == 200
+    finally:
+        postgres.start()
+
+    ready_again(site)
+    assert runs_in(site) == runs_before
+    assert post_run(site, form)[0] == 302, site["gunicorn"].tail()
+    assert runs_in(site) == runs_before + 1
