@@ -423,6 +423,10 @@ def staff_schedule_close_and_run(page, stack):
     signature = chain.sign(round_number)
     time.sleep(max(0.0, chain.round_time(round_number) - time.time() + 0.5))
     page.get_by_role("link", name="Run the draw").click()
+    # The chain's signature of another round is refused, and nothing is drawn.
+    page.get_by_label("Beacon signature").fill(chain.sign(round_number + 1))
+    page.get_by_role("button", name="Yes, run the draw").click()
+    page.get_by_text(f"This is not the signature of round {round_number} of the").wait_for()
     page.get_by_label("Beacon signature").fill(signature)
     page.get_by_role("button", name="Yes, run the draw").click()
     page.wait_for_url("**/run-state/")
