@@ -9,7 +9,7 @@ DRAW_READY = """
 from django.utils import timezone
 from rewards import services
 from tests.factories import ParticipantFactory, ProgrammeFactory, StaffFactory
-from tests.rewards.factories import DrawFactory, complete
+from tests.rewards.factories import DrawFactory, closed, complete
 
 programme = ProgrammeFactory()
 programme.levels.update(announced_at=timezone.now())
@@ -17,8 +17,7 @@ for index in range(12):
     complete(ParticipantFactory(programme=programme), index % 6 + 1)
 staff = StaffFactory()
 draw = DrawFactory(prize__programme=programme, winners=3, alternates=2)
-services.draw_schedule(draw=draw, actor=staff)
-services.draw_close_entries(draw=draw, actor=staff)
+closed(draw, staff=staff)  # committed to a real drand round, closed before its time
 print(json.dumps({"draw": draw.pk, "staff": staff.pk, "winners": draw.winners}))
 """
 
@@ -27,9 +26,13 @@ DRAW_RUN_ASKED = """
 from rewards import services, tasks
 from rewards.models import Draw
 from accounts.models import User
+from tests.rewards.factories import BEACON_ROUND
 
 draw = services.draw_request_run(
-    draw=Draw.objects.get(pk={draw}), actor=User.objects.get(pk={staff}), public_entropy="beacon"
+    draw=Draw.objects.get(pk={draw}),
+    actor=User.objects.get(pk={staff}),
+    signature=BEACON_ROUND["signature"],
+    previous_signature=BEACON_ROUND.get("previous_signature", ""),
 )
 tasks.run_draw.apply_async_on_commit((draw.pk,), task_id=draw.run_task_id)
 print(json.dumps({{"task_id": draw.run_task_id}}))
