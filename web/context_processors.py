@@ -1,10 +1,23 @@
+from django.utils.functional import SimpleLazyObject
+
 from core.branding import brand_for
-from programme.selectors import active_programme
+from programme.selectors import active_programme, participant_for
 
 
 def branding(request):
-    """The brand and the active programme, on every page."""
+    """The brand, the active programme and whether the visitor has joined it, on every page."""
     # The participant pages already loaded the programme with the participant.
     participant = getattr(request, "participant", None)
     programme = participant.programme if participant else active_programme()
-    return {"brand": brand_for(programme), "active_programme": programme}
+    if participant is not None:
+        is_participant = True
+    else:
+        # Read only when a page asks (the nav of signed-in visitors): one query.
+        is_participant = SimpleLazyObject(
+            lambda: participant_for(request.user, programme) is not None if programme else False
+        )
+    return {
+        "brand": brand_for(programme),
+        "active_programme": programme,
+        "is_participant": is_participant,
+    }
