@@ -10,6 +10,9 @@ from django.utils.translation import gettext as _
 from core.branding import brand_for
 from programme.selectors import active_programme
 
+# The address last confirmed in this browser's session, for the sign-in form.
+CONFIRMED_EMAIL_SESSION_KEY = "accounts_confirmed_email"
+
 
 def email_site():
     """What allauth's emails call "the site": the brand's name and the public host."""
@@ -24,6 +27,13 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
         # allauth's emails name "the site": ours is the organiser's brand, not example.com.
         return super().send_mail(template_prefix, email, {**context, "current_site": email_site()})
+
+    def get_email_verification_redirect_url(self, email_address):
+        if not self.request.user.is_authenticated:
+            # Confirmed in another browser than the one that signed up: the sign-in form
+            # there starts with the address just proven (accounts.forms.LoginForm).
+            self.request.session[CONFIRMED_EMAIL_SESSION_KEY] = email_address.email
+        return super().get_email_verification_redirect_url(email_address)
 
     def format_email_subject(self, subject):
         return f"[{email_site().name}] {subject}"

@@ -242,10 +242,13 @@ ACCOUNT_UNIQUE_EMAIL = True
 # allauth's default is only "optional": joining the programme needs a proven address.
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
-ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+# Confirming signs in only the browser that signed up (allauth checks the sign-up is
+# pending in that session): the link alone, opened anywhere else, signs nobody in; there
+# the sign-in form has the confirmed address filled in (accounts.adapter).
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_PREVENT_ENUMERATION = True
 # Its sign-up takes as long for a taken address as for a new one (see the form).
-ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm", "login": "accounts.forms.LoginForm"}
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
