@@ -286,7 +286,9 @@ SECURE_CSP = {
 }
 
 # Celery -----------------------------------------------------------------------
-CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+# The embedded broker names a host (ignored): without one kombu warns "No hostname was
+# supplied" on each connection.
+CELERY_BROKER_URL = REDIS_URL or "filesystem://localhost//"
 CELERY_RESULT_BACKEND = REDIS_URL or f"file://{VAR_DIR / 'celery' / 'results'}"
 # Redis gives an unacknowledged message to another worker after this long. It must outlast
 # the longest a message stays unacknowledged when all is well, or a slow task runs twice:
