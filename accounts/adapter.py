@@ -12,6 +12,9 @@ from core.branding import brand_for
 from notifications.emails import absolute, email_context
 from programme.selectors import active_programme
 
+# The address last confirmed in this browser's session, for the sign-in form.
+CONFIRMED_EMAIL_SESSION_KEY = "accounts_confirmed_email"
+
 
 def email_site():
     """What allauth's emails call "the site": the brand's name and the public host."""
@@ -42,6 +45,13 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_email_confirmation_url(self, request, emailconfirmation):
         # The public address from settings, not whichever host the request came in by.
         return absolute(reverse("account_confirm_email", args=[emailconfirmation.key]))
+
+    def get_email_verification_redirect_url(self, email_address):
+        if not self.request.user.is_authenticated:
+            # Confirmed in another browser than the one that signed up: the sign-in form
+            # there starts with the address just proven (accounts.forms.LoginForm).
+            self.request.session[CONFIRMED_EMAIL_SESSION_KEY] = email_address.email
+        return super().get_email_verification_redirect_url(email_address)
 
     def format_email_subject(self, subject):
         return f"[{email_site().name}] {subject}"

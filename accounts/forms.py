@@ -1,7 +1,10 @@
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext_lazy as _
+
+from .adapter import CONFIRMED_EMAIL_SESSION_KEY
 
 
 class SignupForm(AllauthSignupForm):
@@ -19,6 +22,15 @@ class SignupForm(AllauthSignupForm):
         if self.account_already_exists:
             make_password(self.cleaned_data["password1"])
         return super().try_save(request)
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's sign-in, starting with the address just confirmed in this browser."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.request is not None and not self.is_bound:
+            self.fields["login"].initial = self.request.session.get(CONFIRMED_EMAIL_SESSION_KEY)
 
 
 class DeleteAccountForm(forms.Form):

@@ -37,7 +37,7 @@ def main():
     settings.DATABASES["default"]["TEST"]["NAME"] = settings.DATABASES["default"]["NAME"] + "_bench"
     old_name = creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
-        run(args.participants)
+        return run(args.participants)
     finally:
         creation.destroy_test_db(old_name, verbosity=0)
 
@@ -158,8 +158,10 @@ def run(count):
         leaderboard_for(me, scope="overall", now=now)
     with timed("leaderboard page data incl. my rank (this week)"):
         leaderboard_for(me, scope="week", now=now)
-    print("PASS" if fan_out.seconds < BUDGET_FAN_OUT_S else "FAIL")
+    passed = fan_out.seconds < BUDGET_FAN_OUT_S
+    print("PASS" if passed else "FAIL")
+    return 0 if passed else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

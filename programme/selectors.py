@@ -20,12 +20,44 @@ def active_programme():
     return Programme.objects.active().first()
 
 
-def landing_for(programme):
-    """What the public landing and rules pages show of a programme (or of none yet)."""
+@dataclass
+class LandingWeek:
+    level: Level
+    starts_at: object
+    ends_at: object
+    is_open: bool
+    is_current: bool
+
+
+def landing_for(programme, now):
+    """What the public landing and rules pages show of a programme (or of none yet).
+
+    ``join_by`` is the last moment a newcomer can still earn draw tickets: the end of the
+    last week that gives tickets, since a level is completed by activity inside its week
+    (programme.services.progress). A week whose completions a draw has locked
+    (``completions_locked_at``, set when a draw closes its entries) no longer counts.
+    """
     if programme is None:
-        return {"programme": None, "levels": []}
+        return {"programme": None, "levels": [], "weeks": [], "current_week": None}
     levels = list(Level.objects.filter(programme=programme).order_by("number"))
-    return {"programme": programme, "levels": levels}
+    landing_weeks = [
+        LandingWeek(level, starts, ends, level.is_open(now), starts <= now < ends)
+        for level, starts, ends in weeks.level_windows(programme, levels)
+    ]
+    ticket_weeks = [
+        week
+        for week in landing_weeks
+        if week.level.tickets and week.level.completions_locked_at is None and now < week.ends_at
+    ]
+    return {
+        "programme": programme,
+        "levels": levels,
+        "weeks": landing_weeks,
+        "current_week": next((week for week in landing_weeks if week.is_current), None),
+        "has_started": now >= programme.starts_at,
+        "has_ended": now >= programme.ends_at,
+        "join_by": ticket_weeks[-1].ends_at if ticket_weeks else None,
+    }
 
 
 def participant_for(user, programme=None):

@@ -30,12 +30,12 @@ logger = logging.getLogger(__name__)
 
 @require_safe
 def landing(request):
-    return render(request, "web/landing.html", landing_for(active_programme()))
+    return render(request, "web/landing.html", landing_for(active_programme(), timezone.now()))
 
 
 @require_safe
 def rules(request):
-    return render(request, "web/rules.html", landing_for(active_programme()))
+    return render(request, "web/rules.html", landing_for(active_programme(), timezone.now()))
 
 
 @participant_required

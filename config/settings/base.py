@@ -253,10 +253,13 @@ ACCOUNT_UNIQUE_EMAIL = True
 # allauth's default is only "optional": joining the programme needs a proven address.
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
-ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+# Confirming signs in only the browser that signed up (allauth checks the sign-up is
+# pending in that session): the link alone, opened anywhere else, signs nobody in; there
+# the sign-in form has the confirmed address filled in (accounts.adapter).
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_PREVENT_ENUMERATION = True
 # Its sign-up takes as long for a taken address as for a new one (see the form).
-ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm", "login": "accounts.forms.LoginForm"}
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
@@ -315,7 +318,9 @@ SECURE_CSP = {
 }
 
 # Celery -----------------------------------------------------------------------
-CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+# The embedded broker names a host (ignored): without one kombu warns "No hostname was
+# supplied" on each connection.
+CELERY_BROKER_URL = REDIS_URL or "filesystem://localhost//"
 CELERY_RESULT_BACKEND = REDIS_URL or f"file://{VAR_DIR / 'celery' / 'results'}"
 # Redis gives an unacknowledged message to another worker after this long. It must outlast
 # the longest a message stays unacknowledged when all is well, or a slow task runs twice:

@@ -5,6 +5,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.core import mail
 from django.test import Client
+from django.urls import reverse
 
 from accounts.models import User
 from tests.factories import UserFactory
@@ -177,3 +178,32 @@ def test_the_verification_email_is_branded_names_the_programme_and_the_real_addr
         assert "example.com" not in part
     assert f'href="{link.group(0)}"' in html
     assert "List-Unsubscribe" not in message.extra_headers  # transactional
+
+
+def _confirmation_link(email):
+    body = next(message.body for message in mail.outbox if message.to == [email])
+    return re.search(r"/accounts/confirm-email/\S+/", body).group(0)
+
+
+@pytest.mark.django_db
+def test_confirming_in_the_browser_that_signed_up_signs_the_person_in(client):
+    sign_up(client, "new@example.org")
+    response = client.post(_confirmation_link("new@example.org"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("web:dashboard")
+    assert client.session["_auth_user_id"] == str(User.objects.get(email="new@example.org").pk)
+    # Not joined yet: the dashboard sends them on to join.
+    assert client.get(response["Location"])["Location"] == reverse("programme:join")
+
+
+@pytest.mark.django_db
+def test_the_link_alone_signs_nobody_in_but_fills_in_the_address(client):
+    sign_up(client, "new@example.org")
+    elsewhere = Client()
+    response = elsewhere.post(_confirmation_link("new@example.org"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_login")
+    assert "_auth_user_id" not in elsewhere.session
+    assert EmailAddress.objects.get(email="new@example.org").verified
+    login_page = elsewhere.get(response["Location"]).content.decode()
+    assert 'value="new@example.org"' in login_page

@@ -1,8 +1,11 @@
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import dateformat, timezone
 
 from programme.models import Programme
-from tests.factories import ProgrammeFactory
+from tests.factories import ParticipantFactory, ProgrammeFactory, UserFactory
 
 PUBLIC_PAGES = [
     "/",
@@ -99,3 +102,78 @@ def test_the_weeks_open_at_the_programmes_own_local_time(client):
     body = client.get("/").content.decode()
     assert "06:00 EST" in body
     assert "06:00 EST" in client.get("/rules/").content.decode()
+
+
+def _moment(programme, moment):
+    return dateformat.format(moment.astimezone(programme.tz), "j M Y, H:i e")
+
+
+def _nav(body):
+    return body.split('<nav aria-label="Main">')[1].split("</nav>")[0]
+
+
+@pytest.mark.django_db
+def test_the_landing_says_which_week_is_on_and_until_when_a_newcomer_can_earn_tickets(client):
+    programme = ProgrammeFactory(starts_on=timezone.localdate() - dt.timedelta(days=8))
+    body = client.get("/").content.decode()
+    assert f"Week 2 of {programme.weeks} is on." in body
+    assert f"Join by {_moment(programme, programme.ends_at)} to still earn" in body
+    assert body.count("Open now") == 1
+    week_2 = body.split("Week 2:")[1].split("</li>")[0]
+    assert "Open now" in week_2
+    assert "Opens" not in week_2
+    assert "Ended" in body.split("Week 1:")[1].split("</li>")[0]
+
+
+@pytest.mark.django_db
+def test_weeks_a_draw_has_locked_no_longer_count_for_a_newcomer(client):
+    programme = ProgrammeFactory(starts_on=timezone.localdate() - dt.timedelta(days=8))
+    programme.levels.filter(number__gte=5).update(completions_locked_at=timezone.now())
+    body = client.get("/").content.decode()
+    assert f"Join by {_moment(programme, programme.week_start(5))} to still earn" in body
+
+    programme.levels.update(completions_locked_at=timezone.now())
+    body = client.get("/").content.decode()
+    assert "Join by" not in body
+    assert "The weeks that earn draw tickets are over." in body
+
+
+@pytest.mark.django_db
+def test_before_the_start_every_week_says_when_it_opens(client):
+    ProgrammeFactory(starts_on=timezone.localdate() + dt.timedelta(days=3))
+    body = client.get("/").content.decode()
+    assert "Open now" not in body
+    assert "is on." not in body
+    assert body.count("Opens") == 6
+
+
+@pytest.mark.django_db
+def test_the_title_says_the_programmes_name_once(client):
+    ProgrammeFactory(name="Virtual Run")
+    assert "<title>Virtual Run</title>" in client.get("/").content.decode()
+    assert "<title>Official rules · Virtual Run</title>" in client.get("/rules/").content.decode()
+
+
+@pytest.mark.django_db
+def test_before_joining_the_nav_offers_joining_not_participant_pages(client):
+    ProgrammeFactory()
+    anonymous_nav = _nav(client.get("/").content.decode())
+    assert "Dashboard" not in anonymous_nav
+    assert "Sign in" in anonymous_nav
+
+    client.force_login(UserFactory())
+    nav = _nav(client.get("/").content.decode())
+    assert reverse("programme:join") in nav
+    for link in ("web:dashboard", "programme:runs", "exercises:sessions", "web:profile"):
+        assert reverse(link) not in nav
+    assert "Sign out" in nav
+
+
+@pytest.mark.django_db
+def test_a_participant_sees_their_pages_in_the_nav(client):
+    participant = ParticipantFactory()
+    client.force_login(participant.user)
+    nav = _nav(client.get("/").content.decode())
+    assert reverse("web:dashboard") in nav
+    assert reverse("programme:runs") in nav
+    assert reverse("programme:join") not in nav

@@ -274,6 +274,7 @@ def test_the_embedded_broker_keeps_its_exchange_tables_under_var(tmp_path):
         "from config.celery_app import app\n"
         "with app.connection_for_write() as connection:\n"
         "    app.amqp.queues[app.conf.task_default_queue](connection.default_channel).declare()\n"
+        "    connection.as_uri()  # what the worker's banner and 'Connected to' line print\n"
         "print(settings.CELERY_BROKER_URL, settings.CELERY_BROKER_TRANSPORT_OPTIONS['control_folder'])"
     )
     environment = {
@@ -289,8 +290,56 @@ def test_the_embedded_broker_keeps_its_exchange_tables_under_var(tmp_path):
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    broker_url, control_folder = result.stdout.split()
-    assert broker_url == "filesystem://"
+    broker_url, control_folder = result.stdout.splitlines()[-1].split()
+    # A URL with no host made kombu warn "No hostname was supplied" on every connection.
+    assert "hostname" not in result.stdout + result.stderr
+    assert broker_url == "filesystem://localhost//"
     assert Path(control_folder) == ROOT / "var" / "celery" / "control"
     assert (Path(control_folder) / "celery.exchange").is_file()
     assert not (tmp_path / "control").exists()
+
+
+LONG_LINK = "http://127.0.0.1:8000/accounts/confirm-email/" + "MQ:1vAbCdEf" * 12 + "/"
+
+
+def test_development_mail_is_a_file_and_one_log_line_with_the_whole_link(tmp_path, caplog):
+    from django.core.mail import EmailMessage
+
+    from core.mail import DevelopmentEmailBackend
+
+    backend = DevelopmentEmailBackend(file_path=tmp_path / "mail")
+    body = f"Héllo,\n\nTo confirm, go to {LONG_LINK}\n\nThen {LONG_LINK}x\n"
+    with caplog.at_level("INFO", logger="core.mail"):
+        backend.send_messages(
+            [EmailMessage("Please confirm", body, "a@example.org", ["new@example.org"])]
+        )
+    (path,) = (tmp_path / "mail").iterdir()
+    assert [record.getMessage() for record in caplog.records] == [
+        f"Email to new@example.org: Please confirm {LONG_LINK} ({path})"
+    ]
+
+
+def test_the_run_command_writes_emails_to_var_mail_and_logs_them():
+    script = (
+        "from django.core.mail import send_mail; "
+        f"send_mail('Welcome', 'Go to {LONG_LINK} now', None, ['new@example.org'])"
+    )
+    # manage.py's own settings (config.settings.local), with no EMAIL_URL.
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "EMAIL_URL"
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    (line,) = [line for line in result.stdout.splitlines() if "Email to" in line]
+    assert f"INFO core.mail Email to new@example.org: Welcome {LONG_LINK} (" in line
+    path = Path(line.rsplit("(", 1)[1].rstrip(")"))
+    assert path.parent == ROOT / "var" / "mail"
+    assert LONG_LINK[:40] in path.read_text()
+    path.unlink()
