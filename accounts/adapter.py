@@ -5,6 +5,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from disposable_email_domains import blocklist as disposable_email_domains
 from django import forms
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.branding import brand_for
@@ -20,6 +21,12 @@ def email_site():
 
 class AccountAdapter(DefaultAccountAdapter):
     """The one place where allauth is customised for this project."""
+
+    def get_login_redirect_url(self, request):
+        # Staff sign in to review runs and run draws: the admin's home says what waits.
+        if request.user.is_staff:
+            return reverse("admin:index")
+        return super().get_login_redirect_url(request)
 
     def send_mail(self, template_prefix, email, context):
         # allauth's emails name "the site": ours is the organiser's brand, not example.com.

@@ -264,3 +264,16 @@ def leaderboard_for(participant, *, scope, now, size=50):
         ],
         "me": me,
     }
+
+
+def staff_overview(*, now):
+    """What the admin's home shows staff first: runs waiting for review, the next unlock and
+    the programmes with figures. Three queries whatever the numbers."""
+    return {
+        "held_runs": Run.objects.filter(status=ReviewStatus.HELD).count(),
+        "next_level": Level.objects.select_related("programme")
+        .filter(unlocks_at__gt=now)
+        .order_by("unlocks_at", "pk")
+        .first(),
+        "programmes": list(Programme.objects.order_by("-is_active", "-starts_on", "pk")[:5]),
+    }

@@ -148,3 +148,27 @@ def test_account_emails_carry_the_organisers_brand_not_a_placeholder(client):
     assert message.subject.startswith("[Harbour Six] ")
     assert "Harbour Six" in message.body
     assert "example.com" not in message.body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("is_staff", "landing"), [(True, "/admin/"), (False, "/dashboard/")])
+def test_staff_who_sign_in_land_in_the_admin_and_participants_on_their_dashboard(
+    client, is_staff, landing
+):
+    UserFactory(email="someone@example.org", is_staff=is_staff)
+    response = client.post(
+        "/accounts/login/",
+        {"login": "someone@example.org", "password": "correct horse battery staple"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == landing
+
+
+@pytest.mark.django_db
+def test_a_next_address_still_wins_over_the_staff_landing(client):
+    UserFactory(email="organiser@example.org", is_staff=True)
+    response = client.post(
+        "/accounts/login/?next=/admin/rewards/draw/",
+        {"login": "organiser@example.org", "password": "correct horse battery staple"},
+    )
+    assert response["Location"] == "/admin/rewards/draw/"

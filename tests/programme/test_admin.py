@@ -578,3 +578,50 @@ def test_the_runner_is_told_of_a_review_with_the_reason_in_the_app_and_by_email(
     assert notice.title == "Your run was approved"
     assert notice.emailed_at is None and notice.read_at is None
     assert queued[-1] == [notice.pk]
+
+
+# The admin's home ------------------------------------------------------------------
+
+
+def test_the_admin_home_shows_held_runs_the_next_unlock_and_the_figures(admin_client, participant):
+    log_held_run(participant, hours_ago=1)
+    log_held_run(participant, hours_ago=2)
+    log_run(participant, hours_ago=3)
+    programme = participant.programme
+    week_2 = programme.levels.get(number=2)
+
+    response = admin_client.get(reverse("admin:index"))
+
+    page = response.content.decode()
+    assert f'href="{RUNS}?status__exact=held">2 runs wait for review</a>' in page
+    local = week_2.unlocks_at.astimezone(programme.tz)
+    assert f"Week 2 “{week_2.title}” of {programme.name}, " in page
+    assert f"{local:%H:%M} (Europe/London)" in page
+    figures = reverse("admin:programme_figures")
+    assert f'href="{figures}?programme={programme.pk}">{programme.name}</a>' in page
+
+
+def test_the_admin_home_says_when_nothing_is_waiting(admin_client, programme):
+    programme.levels.update(unlocks_at=timezone.now() - timedelta(days=1))
+    page = admin_client.get(reverse("admin:index")).content.decode()
+    assert "0 runs wait for review" in page
+    assert "No level is waiting to unlock." in page
+
+
+def test_the_admin_home_leaves_out_what_the_staff_member_may_not_see(client, participant):
+    log_held_run(participant, hours_ago=1)
+    client.force_login(StaffFactory())
+    page = client.get(reverse("admin:index")).content.decode()
+    assert "Next unlock" in page
+    assert "wait for review" not in page
+    assert "Participation figures" not in page
+
+
+def test_the_admin_home_makes_the_same_few_queries_for_few_or_many_runs(
+    admin_client, participant, django_assert_max_num_queries
+):
+    admin_client.get(reverse("admin:index"))  # warm the session and content types
+    for hours in range(1, 30):
+        log_held_run(participant, hours_ago=hours)
+    with django_assert_max_num_queries(8):
+        admin_client.get(reverse("admin:index"))
