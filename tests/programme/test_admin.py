@@ -625,3 +625,33 @@ def test_the_admin_home_makes_the_same_few_queries_for_few_or_many_runs(
         log_held_run(participant, hours_ago=hours)
     with django_assert_max_num_queries(8):
         admin_client.get(reverse("admin:index"))
+
+
+def test_the_review_list_says_why_each_run_was_held(admin_client, participant):
+    log_held_run(participant, hours_ago=1)
+    log_run(participant, hours_ago=2, distance_m=3_000, duration_s=1_080)
+
+    page = admin_client.get(RUNS).content.decode()
+
+    assert "Why held or rejected" in page
+    assert '<td class="field-why">Pace faster than' in page
+    assert '<td class="field-why">–</td>' in page  # counted as logged: nothing to explain
+
+
+def test_approving_from_a_runs_own_page_tells_the_runner(
+    admin_client, participant, monkeypatch, django_capture_on_commit_callbacks
+):
+    held = log_held_run(participant, hours_ago=1)
+    queued = []
+    monkeypatch.setattr(send_notice_emails, "delay", queued.append)
+    change_url = reverse("admin:programme_run_change", args=[held.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            change_url, {"CHANGE_FORM-action": "approve_runs", "_selected_action": held.pk}
+        )
+
+    assert response.status_code == 302
+    notice = Notice.objects.get(participant=participant, key=f"run-reviewed:{held.pk}")
+    assert notice.title == "Your run was approved"
+    assert queued == [[notice.pk]]
