@@ -2,6 +2,7 @@
 
 import datetime as dt
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -655,3 +656,97 @@ def test_approving_from_a_runs_own_page_tells_the_runner(
     notice = Notice.objects.get(participant=participant, key=f"run-reviewed:{held.pk}")
     assert notice.title == "Your run was approved"
     assert queued == [[notice.pk]]
+
+
+# Moving an unlock ----------------------------------------------------------------------
+
+
+class FormValues(HTMLParser):
+    """What a browser would post from a page's form, as it stands."""
+
+    def __init__(self):
+        super().__init__()
+        self.data, self._textarea, self._select = {}, None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in ("submit", "button", "file"):
+            if attrs.get("type") in ("checkbox", "radio"):
+                if "checked" in attrs:
+                    self.data[name] = attrs.get("value", "on")
+                return
+            self.data[name] = attrs.get("value", "")
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.data[name] = ""
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.data[self._select] = attrs.get("value", "")
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea] += (
+                data.lstrip("\n") if not self.data[self._textarea] else data
+            )
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+
+def form_values(response):
+    parser = FormValues()
+    parser.feed(response.content.decode())
+    return parser.data
+
+
+def test_moving_an_unlock_earlier_warns_how_much_shorter_the_week_before_is(
+    admin_client, programme
+):
+    week_3 = programme.levels.get(number=3)
+    url = reverse("admin:programme_level_change", args=[week_3.pk])
+    data = form_values(admin_client.get(url))
+    earlier = (week_3.unlocks_at - timedelta(days=2)).astimezone(dt.UTC)
+    data.update(unlocks_at_0=f"{earlier:%Y-%m-%d}", unlocks_at_1=f"{earlier:%H:%M:%S}")
+
+    response = admin_client.post(url, data, follow=True)
+
+    week_3.refresh_from_db()
+    assert week_3.unlocks_at == earlier
+    shown = [str(message) for message in response.context["messages"]]
+    assert (
+        "Week 3 now unlocks 2 days earlier, so week 2 is 2 days shorter: "
+        "it now lasts 5 days." in shown
+    ), shown
+
+
+def test_moving_an_unlock_later_or_not_at_all_warns_of_nothing(admin_client, programme):
+    week_3 = programme.levels.get(number=3)
+    url = reverse("admin:programme_level_change", args=[week_3.pk])
+    data = form_values(admin_client.get(url))
+    later = (week_3.unlocks_at + timedelta(hours=5)).astimezone(dt.UTC)
+    data.update(unlocks_at_0=f"{later:%Y-%m-%d}", unlocks_at_1=f"{later:%H:%M:%S}")
+
+    response = admin_client.post(url, data, follow=True)
+
+    assert "earlier" not in " ".join(str(m) for m in response.context["messages"])
+
+
+def test_an_unlock_moved_earlier_in_the_programmes_levels_table_warns_too(admin_client, programme):
+    url = reverse("admin:programme_programme_change", args=[programme.pk])
+    data = form_values(admin_client.get(url))
+    week_2 = programme.levels.get(number=2)
+    prefix = next(k for k, v in data.items() if k.endswith("-id") and v == str(week_2.pk))[:-3]
+    earlier = (programme.levels.get(number=1).unlocks_at - timedelta(hours=1)).astimezone(dt.UTC)
+    data.update(
+        {f"{prefix}-unlocks_at_0": f"{earlier:%Y-%m-%d}", f"{prefix}-unlocks_at_1": "05:00:00"}
+    )
+
+    response = admin_client.post(url, data, follow=True)
+
+    shown = " ".join(str(message) for message in response.context["messages"])
+    assert "Week 2 now unlocks 7 days, 1 hour earlier, before week 1 does" in shown, shown
