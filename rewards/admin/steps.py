@@ -19,6 +19,7 @@ from ..errors import RewardsError
 from ..forms import DisqualifyForm, RunDrawForm, ShipForm
 from ..models import Draw, DrawResult
 from .config import SHIPPING_PERMISSION
+from .preview import entries_preview
 
 
 class DrawSteps:
@@ -61,7 +62,9 @@ class DrawSteps:
     def _change_url(self, draw):
         return reverse("admin:rewards_draw_change", args=[draw.pk])
 
-    def _confirm(self, request, draw, *, title, explanation, button, form=None, danger=False):
+    def _confirm(
+        self, request, draw, *, title, explanation, button, form=None, danger=False, warnings=()
+    ):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -71,6 +74,7 @@ class DrawSteps:
             "button": button,
             "form": form,
             "danger": danger,
+            "warnings": warnings,
             "change_url": self._change_url(draw),
         }
         return TemplateResponse(request, "admin/rewards/draw/confirm.html", context)
@@ -93,6 +97,7 @@ class DrawSteps:
                 services.draw_schedule,
                 _("Scheduled: the commitment is published on the draw's public page."),
             )
+        preview, warnings = entries_preview(draw, closing=False)
         return self._confirm(
             request,
             draw,
@@ -102,8 +107,13 @@ class DrawSteps:
                     "A secret random seed is made now and its SHA-256 (the commitment) is "
                     "published. Nobody can see the seed until the draw has run."
                 ),
-                _("After this the draw's settings (prize, k, m, eligibility) are fixed."),
+                _(
+                    "After this the draw's settings (prize, winners, alternates, eligibility) "
+                    "are fixed."
+                ),
+                *preview,
             ],
+            warnings=warnings,
             button=_("Yes, schedule and publish the commitment"),
         )
 
@@ -116,6 +126,7 @@ class DrawSteps:
                 services.draw_close_entries,
                 _("Entries closed: the entries file and its digest are published."),
             )
+        preview, warnings = entries_preview(draw, closing=True)
         return self._confirm(
             request,
             draw,
@@ -127,7 +138,9 @@ class DrawSteps:
                     "longer taken back."
                 ),
                 _("Later activity does not count for this draw. This cannot be undone."),
+                *preview,
             ],
+            warnings=warnings,
             button=_("Yes, close entries"),
         )
 
