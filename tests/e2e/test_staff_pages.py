@@ -8,7 +8,10 @@ from django.test import Client
 from django.utils import timezone
 
 from programme import services
+from rewards import services as services_rewards
+from rewards.models import DrawState
 from tests.factories import ParticipantFactory, ProgrammeFactory, StaffFactory
+from tests.rewards.factories import DrawFactory, complete
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -68,3 +71,45 @@ def test_the_programme_page_shows_its_levels_goals_and_tickets_on_a_laptop_scree
     box = tickets.bounding_box()
     assert box["x"] + box["width"] <= 1280
     assert page_width(wide_page) <= 1280
+
+
+def test_staff_find_eligible_countries_by_typing_and_can_choose_them_all(wide_page, live_server):
+    draw = DrawFactory(prize__programme=ProgrammeFactory(), title="Harbour shoes")
+    sign_in(wide_page, live_server, StaffFactory(is_superuser=True))
+    change = f"/admin/rewards/draw/{draw.pk}/change/"
+
+    wide_page.goto(change)
+    wide_page.locator("#id_eligible_countries_input").fill("irel")
+    wide_page.locator("#id_eligible_countries_from option", has_text="Ireland").dblclick()
+    assert page_width(wide_page) <= 1280
+    wide_page.get_by_role("button", name="Save and continue editing").click()
+    wide_page.get_by_text("was changed successfully").wait_for()
+    draw.refresh_from_db()
+    assert [country.code for country in draw.eligible_countries] == ["IE"]
+
+    wide_page.get_by_role("button", name="Choose all eligible countries").click()
+    wide_page.get_by_role("button", name="Save and continue editing").click()
+    wide_page.get_by_text("was changed successfully").wait_for()
+    draw.refresh_from_db()
+    assert len(draw.eligible_countries) > 200
+
+
+def test_closing_entries_shows_who_enters_and_warns_before_anything_changes(wide_page, live_server):
+    programme = ProgrammeFactory(name="Harbour Six")
+    complete(ParticipantFactory(programme=programme), 1, 2)
+    draw = DrawFactory(prize__programme=programme, title="Harbour shoes", winners=3)
+    services_rewards.draw_schedule(draw=draw, actor=None)
+    sign_in(wide_page, live_server, StaffFactory(is_superuser=True))
+
+    wide_page.goto(f"/admin/rewards/draw/{draw.pk}/change/")
+    assert wide_page.get_by_role("button", name="Save").count() == 0
+    wide_page.get_by_role("link", name="Close entries").click()
+
+    wide_page.get_by_text("Closing now enters 1 participant with 3 tickets.").wait_for()
+    warnings = wide_page.locator("#step-warnings")
+    assert "Only 1 entrants for 3 prizes: 2 prizes would not be awarded." in warnings.inner_text()
+    assert "still has weeks to run" in warnings.inner_text()
+    assert page_width(wide_page) <= 1280
+    wide_page.get_by_role("link", name="No, take me back").click()
+    draw.refresh_from_db()
+    assert draw.state == DrawState.SCHEDULED
