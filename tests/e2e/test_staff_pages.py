@@ -113,3 +113,27 @@ def test_closing_entries_shows_who_enters_and_warns_before_anything_changes(wide
     wide_page.get_by_role("link", name="No, take me back").click()
     draw.refresh_from_db()
     assert draw.state == DrawState.SCHEDULED
+
+
+def test_staff_who_sign_in_land_on_the_admin_home_with_what_waits(wide_page, live_server):
+    programme = ProgrammeFactory(name="Harbour Six")
+    alice = ParticipantFactory(programme=programme)
+    services.run_log(
+        participant=alice,
+        started_at=timezone.now() - timedelta(hours=1),
+        distance_m=9_000,
+        duration_s=1_500,
+    )  # held for review
+    StaffFactory(email="organiser@example.org", is_superuser=True)
+
+    wide_page.goto("/accounts/login/")
+    wide_page.get_by_label("Email").fill("organiser@example.org")
+    wide_page.get_by_label("Password").fill("correct horse battery staple")
+    wide_page.get_by_role("button", name="Sign In").click()
+
+    wide_page.get_by_role("heading", name="What needs you").wait_for()
+    assert wide_page.url == f"{live_server.url}/admin/"
+    assert wide_page.get_by_role("link", name="Harbour Six").is_visible()  # its figures
+    wide_page.get_by_role("link", name="1 run waits for review").click()
+    wide_page.get_by_role("cell", name="Pace faster than").wait_for()
+    assert page_width(wide_page) <= 1280
