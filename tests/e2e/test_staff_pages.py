@@ -66,10 +66,11 @@ def test_the_programme_page_shows_its_levels_goals_and_tickets_on_a_laptop_scree
 
     for header in ["Minimum runs", "Tickets"]:
         wide_page.get_by_role("columnheader", name=header).first.wait_for()
-    tickets = wide_page.locator("input[name='levels-5-tickets']")
-    assert tickets.is_visible()
-    box = tickets.bounding_box()
-    assert box["x"] + box["width"] <= 1280
+    for name in ["goal_runs", "goal_distance_m", "goal_sessions", "tickets"]:
+        field = wide_page.locator(f"input[name='levels-5-{name}']")
+        assert field.is_visible(), name
+        box = field.bounding_box()
+        assert box["x"] + box["width"] <= 1280, name  # on screen, not in a scrolled-off column
     assert page_width(wide_page) <= 1280
 
 
