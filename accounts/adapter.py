@@ -26,6 +26,12 @@ def email_site():
 class AccountAdapter(DefaultAccountAdapter):
     """The one place where allauth is customised for this project."""
 
+    def get_login_redirect_url(self, request):
+        # Staff sign in to review runs and run draws: the admin's home says what waits.
+        if request.user.is_staff:
+            return reverse("admin:index")
+        return super().get_login_redirect_url(request)
+
     def send_mail(self, template_prefix, email, context):
         # allauth's emails name "the site": ours is the organiser's brand, not example.com,
         # and they share the branded templates of every other email (templates/email/).

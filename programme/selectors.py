@@ -311,3 +311,32 @@ def leaderboard_for(participant, *, scope, now, size=50):
         ],
         "me": me,
     }
+
+
+def staff_overview(*, now):
+    """What the admin's home shows staff first: runs waiting for review, the next unlock and
+    the programmes with figures. Three queries whatever the numbers."""
+    return {
+        "held_runs": Run.objects.filter(status=ReviewStatus.HELD).count(),
+        "next_level": Level.objects.select_related("programme")
+        .filter(unlocks_at__gt=now)
+        .order_by("unlocks_at", "pk")
+        .first(),
+        "programmes": list(Programme.objects.order_by("-is_active", "-starts_on", "pk")[:5]),
+    }
+
+
+def week_before_shortened(level, *, was):
+    """When ``level`` now unlocks earlier than ``was``, the week before it ends earlier too:
+    that level, how much shorter its week is and how long it now lasts. None otherwise."""
+    if was is None or level.unlocks_at >= was:
+        return None
+    previous = Level.objects.filter(programme_id=level.programme_id, number=level.number - 1)
+    previous = previous.first()
+    if previous is None:
+        return None
+    return {
+        "previous": previous,
+        "shortened_by": was - level.unlocks_at,
+        "lasts": level.unlocks_at - previous.unlocks_at,
+    }

@@ -81,13 +81,18 @@ class Draw(TimeStampedModel):
     )
     title = models.CharField(_("title"), max_length=160)
     winners = models.PositiveSmallIntegerField(
-        _("winners (k)"), default=1, validators=[MinValueValidator(1), MaxValueValidator(10_000)]
+        _("winners"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(10_000)],
+        help_text=_("How many prizes the draw awards: one to each winner."),
     )
     alternates = models.PositiveSmallIntegerField(
-        _("alternates (m)"),
+        _("alternates"),
         default=0,
         validators=[MaxValueValidator(10_000)],
-        help_text=_("Used in rank order when a winner forfeits or is disqualified."),
+        help_text=_(
+            "Drawn after the winners; used in rank order when a winner forfeits or is disqualified."
+        ),
     )
     level = models.ForeignKey(
         Level,
@@ -104,7 +109,12 @@ class Draw(TimeStampedModel):
     one_prize_per_person = models.BooleanField(
         _("one prize per person"),
         default=True,
-        help_text=_("Winners of earlier draws of this programme do not enter."),
+        help_text=_(
+            "When ticked, anyone who holds a prize from another draw of this programme does "
+            "not enter, so the prizes go to more people. With few entrants this can leave "
+            "prizes unawarded: each entrant wins at most once, so a draw with fewer entrants "
+            "than winners awards fewer prizes. The confirmation pages show the numbers."
+        ),
     )
     eligible_countries = CountryField(
         _("eligible countries"),

@@ -1,5 +1,6 @@
 """Reads for the prize and draw pages: plain data for templates, in a constant few queries."""
 
+import copy
 import shlex
 import uuid
 from datetime import timedelta
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from programme.models import Level, LevelCompletion, Participant
+from programme.weeks import level_windows, logging_closes_at
 
 from . import beacons, drand
 from .models import (
@@ -366,7 +368,47 @@ def draw_run_state(draw, *, now):
         "stalled": phase == "stalled",
         "can_run_again": phase in ("stalled", "failed"),
         "results_url": reverse("rewards:draw", args=[draw.slug]) if done else "",
+        **_run_progress(draw, phase),
     }
+
+
+def _run_progress(draw, phase):
+    """The run page's progress bar: entrants ranked out of all entrants, said in words.
+
+    A draw is ranked in one transaction, so between "picked up" and "drawn" nothing is
+    visible from outside: the bar is then indeterminate ("ranked" empty) rather than a guess.
+    """
+    entrants = (
+        DrawSnapshot.objects.filter(draw=draw).values_list("entrant_count", flat=True).first()
+    ) or 0
+    ranked = 0
+    if phase == "done":
+        ranked = entrants
+        written = DrawResult.objects.filter(draw=draw).count()
+        text = ngettext(
+            "All %(entrants)s entrant ranked; %(written)s places written (winners and alternates).",
+            "All %(entrants)s entrants ranked; %(written)s places written (winners and "
+            "alternates).",
+            entrants,
+        ) % {"entrants": entrants, "written": written}
+    elif phase == "running":
+        ranked = None
+        text = ngettext(
+            "Ranking %(entrants)s entrant…", "Ranking %(entrants)s entrants…", entrants
+        ) % {"entrants": entrants}
+    elif phase == "queued":
+        text = ngettext(
+            "Waiting to start: 0 of %(entrants)s entrant ranked.",
+            "Waiting to start: 0 of %(entrants)s entrants ranked.",
+            entrants,
+        ) % {"entrants": entrants}
+    else:  # not asked for, stalled or failed: nothing has been ranked
+        text = ngettext(
+            "Not ranked: 0 of %(entrants)s entrant.",
+            "Not ranked: 0 of %(entrants)s entrants.",
+            entrants,
+        ) % {"entrants": entrants}
+    return {"entrants": entrants, "ranked": "" if ranked is None else ranked, "progress": text}
 
 
 def draw_summary(draw):
@@ -490,3 +532,45 @@ def eligible_entries(draw):
     else:
         rows = participants.filter(tickets__gt=0).values_list(canonical_uuid("draw_id"), "tickets")
     return rows.order_by().iterator(chunk_size=SNAPSHOT_CHUNK)
+
+
+def draw_entries_preview(draw, *, now):
+    """Who would enter ``draw`` if its entries closed at ``now``, for the confirmation pages.
+
+    ``left_out`` is how many the "one prize per person" rule keeps out (winners of the
+    programme's other draws); ``unawarded`` how many prizes would find nobody to win them;
+    ``activity_until`` when activity that could still add entrants may last be logged (None
+    once the counted weeks are over). Reads the entries as closing would, without storing them.
+    """
+    entrants, tickets = _entries_count(draw)
+    left_out = 0
+    if draw.one_prize_per_person:
+        everyone = copy.copy(draw)
+        everyone.one_prize_per_person = False
+        left_out = _entries_count(everyone)[0] - entrants
+    programme = draw.programme
+    if draw.level_id:
+        level_ends = [
+            ends
+            for level, _starts, ends in level_windows(programme, programme.levels.all())
+            if level.pk == draw.level_id
+        ]
+        last_logging = logging_closes_at(programme, level_ends[0]) if level_ends else None
+    else:
+        last_logging = programme.logging_closes_at
+    return {
+        "entrants": entrants,
+        "tickets": tickets,
+        "left_out": left_out,
+        "unawarded": max(draw.winners - entrants, 0),
+        "activity_until": last_logging if last_logging and last_logging > now else None,
+        "weeks_left": programme.levels.filter(unlocks_at__gt=now).count(),
+    }
+
+
+def _entries_count(draw):
+    entrants = tickets = 0
+    for _entrant, entrant_tickets in eligible_entries(draw):
+        entrants += 1
+        tickets += entrant_tickets
+    return entrants, tickets

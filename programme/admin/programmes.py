@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import LabelledTabularInline
 
-from .. import services
+from .. import selectors, services
 from ..charts import figures_charts
 from ..figures import figures_for
 from ..models import (
@@ -62,6 +62,49 @@ class LevelInline(LabelledTabularInline):
         return f"{date_format(local, 'D j M Y, H:i')} ({level.programme.time_zone})"
 
 
+def span_text(span):
+    """A stretch of time in days, hours and minutes ("7 days, 1 hour"); never negative."""
+    minutes = max(int(span.total_seconds() // 60), 0)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = [
+        ngettext("%(n)d day", "%(n)d days", days) % {"n": days} if days else "",
+        ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours} if hours else "",
+        ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes} if minutes else "",
+    ]
+    return ", ".join(part for part in parts if part) or gettext("no time")
+
+
+def unlocks_earlier_warn(model_admin, request, level, *, was):
+    """Moving an unlock earlier ends the week before sooner: say so, and by how much."""
+    shortened = selectors.week_before_shortened(level, was=was)
+    if shortened is None:
+        return
+    values = {
+        "number": level.number,
+        "previous": shortened["previous"].number,
+        "by": span_text(shortened["shortened_by"]),
+        "lasts": span_text(shortened["lasts"]),
+    }
+    if shortened["lasts"].total_seconds() <= 0:
+        text = gettext(
+            "Week %(number)s now unlocks %(by)s earlier, before week %(previous)s does: "
+            "week %(previous)s has no days of its own left. Check both unlock moments."
+        )
+    else:
+        text = gettext(
+            "Week %(number)s now unlocks %(by)s earlier, so week %(previous)s is %(by)s "
+            "shorter: it now lasts %(lasts)s."
+        )
+    model_admin.message_user(request, text % values, messages.WARNING)
+
+
+def unlocks_before(levels):
+    """The stored unlock moments of ``levels`` (by pk), read before they are saved."""
+    pks = [level.pk for level in levels if level.pk is not None]
+    return dict(Level.objects.filter(pk__in=pks).values_list("pk", "unlocks_at"))
+
+
 @admin.register(Level)
 class LevelAdmin(admin.ModelAdmin):
     list_display = ["programme", "number", "title", "unlocks_at", "announced_at"]
@@ -70,7 +113,9 @@ class LevelAdmin(admin.ModelAdmin):
     inlines = []  # exercises adds the week's routine
 
     def save_model(self, request, obj, form, change):
+        was = unlocks_before([obj]).get(obj.pk)
         services.level_save(level=obj)
+        unlocks_earlier_warn(self, request, obj, was=was)
 
 
 class ProgrammeAdminForm(forms.ModelForm):
@@ -124,11 +169,14 @@ class ProgrammeAdmin(admin.ModelAdmin):
         if formset.model is not Level:
             return super().save_formset(request, form, formset, change)
         levels = formset.save(commit=False)
+        was = unlocks_before(levels)
         for level in levels:
             services.level_save(level=level)
         for level in formset.deleted_objects:
             level.delete()
         formset.save_m2m()
+        for level in levels:  # after all are saved: the week before as it now stands
+            unlocks_earlier_warn(self, request, level, was=was.get(level.pk))
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

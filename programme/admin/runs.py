@@ -41,6 +41,7 @@ class RunAdmin(admin.ModelAdmin):
         "duration",
         "pace",
         "status",
+        "why",
         "source",
         "level_number",
     ]
@@ -103,6 +104,11 @@ class RunAdmin(admin.ModelAdmin):
     @admin.display(description=_("pace"))
     def pace(self, run):
         return format_pace(run.duration_s, run.distance_m)
+
+    @admin.display(description=_("why held or rejected"))
+    def why(self, run):
+        # A held run's reason is the check that held it; a rejected run's, the reviewer's.
+        return run.review_reason or "–"
 
     @admin.display(description=_("week"), ordering="level__number")
     def level_number(self, run):

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -16,11 +17,23 @@ from ..models import Draw, DrawEvent, DrawResult, DrawState, ResultStatus
 from .config import CONFIG_FIELDS
 from .steps import DrawSteps
 
+FIXED_BUTTONS = {
+    "show_save": False,
+    "show_save_and_continue": False,
+    "show_save_and_add_another": False,
+}
+
 
 class DrawAdminForm(forms.ModelForm):
     class Meta:
         model = Draw
         fields = CONFIG_FIELDS
+        # A searchable two-box picker with "Choose all", instead of a 250-line list.
+        widgets = {
+            "eligible_countries": FilteredSelectMultiple(
+                gettext_lazy("eligible countries"), is_stacked=False
+            )
+        }
 
     def clean(self):
         data = super().clean()
@@ -128,6 +141,16 @@ class DrawAdmin(DrawSteps, admin.ModelAdmin):
 
     def get_prepopulated_fields(self, request, obj=None):
         return {"slug": ["title"]} if obj is None or obj.state == DrawState.DRAFT else {}
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # Once scheduled every setting is fixed: the page is a record, with nothing to save.
+        draw = self.get_object(request, object_id) if object_id else None
+        fixed = draw is not None and draw.state != DrawState.DRAFT
+        extra_context = {
+            **(FIXED_BUTTONS if fixed else {}),
+            **(extra_context or {}),
+        }
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def has_delete_permission(self, request, obj=None):
         # A published commitment must not vanish.

@@ -20,6 +20,7 @@ from ..errors import RewardsError
 from ..forms import DisqualifyForm, RunDrawForm, ScheduleDrawForm, ShipForm
 from ..models import Draw, DrawResult
 from .config import SHIPPING_PERMISSION
+from .preview import entries_preview
 
 
 class DrawSteps:
@@ -62,7 +63,9 @@ class DrawSteps:
     def _change_url(self, draw):
         return reverse("admin:rewards_draw_change", args=[draw.pk])
 
-    def _confirm(self, request, draw, *, title, explanation, button, form=None, danger=False):
+    def _confirm(
+        self, request, draw, *, title, explanation, button, form=None, danger=False, warnings=()
+    ):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -72,6 +75,7 @@ class DrawSteps:
             "button": button,
             "form": form,
             "danger": danger,
+            "warnings": warnings,
             "change_url": self._change_url(draw),
         }
         return TemplateResponse(request, "admin/rewards/draw/confirm.html", context)
@@ -105,6 +109,7 @@ class DrawSteps:
                     ),
                 )
                 return redirect(self._change_url(draw))
+        preview, warnings = entries_preview(draw, closing=False)
         return self._confirm(
             request,
             draw,
@@ -119,8 +124,13 @@ class DrawSteps:
                     "that round's randomness will be the public entropy, so nobody chooses it. "
                     "Entries must close before the round is published, and the draw runs after."
                 ),
-                _("After this the draw's settings (prize, k, m, eligibility) are fixed."),
+                _(
+                    "After this the draw's settings (prize, winners, alternates, eligibility) "
+                    "are fixed."
+                ),
+                *preview,
             ],
+            warnings=warnings,
             button=_("Yes, schedule and publish the commitment"),
             form=form,
         )
@@ -134,6 +144,7 @@ class DrawSteps:
                 services.draw_close_entries,
                 _("Entries closed: the entries file and its digest are published."),
             )
+        preview, warnings = entries_preview(draw, closing=True)
         return self._confirm(
             request,
             draw,
@@ -145,7 +156,9 @@ class DrawSteps:
                     "longer taken back."
                 ),
                 _("Later activity does not count for this draw. This cannot be undone."),
+                *preview,
             ],
+            warnings=warnings,
             button=_("Yes, close entries"),
         )
 

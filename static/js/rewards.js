@@ -16,6 +16,13 @@
       var field = box.querySelector('[data-field="' + name + '"]');
       if (field) field.textContent = state[name];
     });
+    var bar = box.querySelector("progress");
+    if (bar) {
+      bar.max = state.entrants || 1;
+      // Indeterminate while a worker ranks: the draw is one transaction, invisible until done.
+      if (state.ranked === "") bar.removeAttribute("value");
+      else bar.value = state.ranked;
+    }
     box.querySelector('[data-field="message"]').className = state.can_run_again ? "errornote" : "";
     toggle("can_run_again", state.can_run_again);
     toggle("done", state.done);

@@ -207,3 +207,27 @@ def test_the_link_alone_signs_nobody_in_but_fills_in_the_address(client):
     assert EmailAddress.objects.get(email="new@example.org").verified
     login_page = elsewhere.get(response["Location"]).content.decode()
     assert 'value="new@example.org"' in login_page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("is_staff", "landing"), [(True, "/admin/"), (False, "/dashboard/")])
+def test_staff_who_sign_in_land_in_the_admin_and_participants_on_their_dashboard(
+    client, is_staff, landing
+):
+    UserFactory(email="someone@example.org", is_staff=is_staff)
+    response = client.post(
+        "/accounts/login/",
+        {"login": "someone@example.org", "password": "correct horse battery staple"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == landing
+
+
+@pytest.mark.django_db
+def test_a_next_address_still_wins_over_the_staff_landing(client):
+    UserFactory(email="organiser@example.org", is_staff=True)
+    response = client.post(
+        "/accounts/login/?next=/admin/rewards/draw/",
+        {"login": "organiser@example.org", "password": "correct horse battery staple"},
+    )
+    assert response["Location"] == "/admin/rewards/draw/"

@@ -54,6 +54,7 @@ def test_staff_schedule_close_and_run_a_draw_in_the_admin(page, live_server, wor
     assert page.get_by_text(Draw.objects.get(pk=draw.pk).beacon).first.is_visible()
 
     page.get_by_role("link", name="Close entries").click()
+    page.get_by_text("Closing now enters 4 participants with 10 tickets in all.").wait_for()
     page.get_by_role("button", name="Yes, close entries").click()
     page.get_by_text("4 entrants, 10 tickets; digest").wait_for()
 
@@ -75,6 +76,11 @@ def test_staff_schedule_close_and_run_a_draw_in_the_admin(page, live_server, wor
     # rewards.js polls until the worker has drawn; no reload needed.
     page.get_by_text("Drawn. The seed and the result are published.").wait_for(timeout=30_000)
     assert page.get_by_role("link", name="Refresh").is_hidden()
+    # The bar and its words follow too: plain words, never a task state.
+    assert page.get_by_text("All 4 entrants ranked; 3 places written").is_visible()
+    assert page.locator("#draw-progress-bar").evaluate("bar => [bar.value, bar.max]") == [4, 4]
+    assert "PENDING" not in page.content() and "STARTED" not in page.content()
+    assert fits_the_screen(page)
 
     page.get_by_role("link", name="Back to the draw").click()
     due = Draw.objects.get(pk=due.pk)

@@ -2,6 +2,7 @@
 
 import datetime as dt
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -578,3 +579,174 @@ def test_the_runner_is_told_of_a_review_with_the_reason_in_the_app_and_by_email(
     assert notice.title == "Your run was approved"
     assert notice.emailed_at is None and notice.read_at is None
     assert queued[-1] == [notice.pk]
+
+
+# The admin's home ------------------------------------------------------------------
+
+
+def test_the_admin_home_shows_held_runs_the_next_unlock_and_the_figures(admin_client, participant):
+    log_held_run(participant, hours_ago=1)
+    log_held_run(participant, hours_ago=2)
+    log_run(participant, hours_ago=3)
+    programme = participant.programme
+    week_2 = programme.levels.get(number=2)
+
+    response = admin_client.get(reverse("admin:index"))
+
+    page = response.content.decode()
+    assert f'href="{RUNS}?status__exact=held">2 runs wait for review</a>' in page
+    local = week_2.unlocks_at.astimezone(programme.tz)
+    assert f"Week 2 “{week_2.title}” of {programme.name}, " in page
+    assert f"{local:%H:%M} (Europe/London)" in page
+    figures = reverse("admin:programme_figures")
+    assert f'href="{figures}?programme={programme.pk}">{programme.name}</a>' in page
+
+
+def test_the_admin_home_says_when_nothing_is_waiting(admin_client, programme):
+    programme.levels.update(unlocks_at=timezone.now() - timedelta(days=1))
+    page = admin_client.get(reverse("admin:index")).content.decode()
+    assert "0 runs wait for review" in page
+    assert "No level is waiting to unlock." in page
+
+
+def test_the_admin_home_leaves_out_what_the_staff_member_may_not_see(client, participant):
+    log_held_run(participant, hours_ago=1)
+    client.force_login(StaffFactory())
+    page = client.get(reverse("admin:index")).content.decode()
+    assert "Next unlock" in page
+    assert "wait for review" not in page
+    assert "Participation figures" not in page
+
+
+def test_the_admin_home_makes_the_same_few_queries_for_few_or_many_runs(
+    admin_client, participant, django_assert_max_num_queries
+):
+    admin_client.get(reverse("admin:index"))  # warm the session and content types
+    for hours in range(1, 30):
+        log_held_run(participant, hours_ago=hours)
+    with django_assert_max_num_queries(8):
+        admin_client.get(reverse("admin:index"))
+
+
+def test_the_review_list_says_why_each_run_was_held(admin_client, participant):
+    log_held_run(participant, hours_ago=1)
+    log_run(participant, hours_ago=2, distance_m=3_000, duration_s=1_080)
+
+    page = admin_client.get(RUNS).content.decode()
+
+    assert "Why held or rejected" in page
+    assert '<td class="field-why">Pace faster than' in page
+    assert '<td class="field-why">–</td>' in page  # counted as logged: nothing to explain
+
+
+def test_approving_from_a_runs_own_page_tells_the_runner(
+    admin_client, participant, monkeypatch, django_capture_on_commit_callbacks
+):
+    held = log_held_run(participant, hours_ago=1)
+    queued = []
+    monkeypatch.setattr(send_notice_emails, "delay", queued.append)
+    change_url = reverse("admin:programme_run_change", args=[held.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            change_url, {"CHANGE_FORM-action": "approve_runs", "_selected_action": held.pk}
+        )
+
+    assert response.status_code == 302
+    notice = Notice.objects.get(participant=participant, key=f"run-reviewed:{held.pk}")
+    assert notice.title == "Your run was approved"
+    assert queued == [[notice.pk]]
+
+
+# Moving an unlock ----------------------------------------------------------------------
+
+
+class FormValues(HTMLParser):
+    """What a browser would post from a page's form, as it stands."""
+
+    def __init__(self):
+        super().__init__()
+        self.data, self._textarea, self._select = {}, None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in ("submit", "button", "file"):
+            if attrs.get("type") in ("checkbox", "radio"):
+                if "checked" in attrs:
+                    self.data[name] = attrs.get("value", "on")
+                return
+            self.data[name] = attrs.get("value", "")
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.data[name] = ""
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.data[self._select] = attrs.get("value", "")
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea] += (
+                data.lstrip("\n") if not self.data[self._textarea] else data
+            )
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+
+def form_values(response):
+    parser = FormValues()
+    parser.feed(response.content.decode())
+    return parser.data
+
+
+def test_moving_an_unlock_earlier_warns_how_much_shorter_the_week_before_is(
+    admin_client, programme
+):
+    week_3 = programme.levels.get(number=3)
+    url = reverse("admin:programme_level_change", args=[week_3.pk])
+    data = form_values(admin_client.get(url))
+    earlier = (week_3.unlocks_at - timedelta(days=2)).astimezone(dt.UTC)
+    data.update(unlocks_at_0=f"{earlier:%Y-%m-%d}", unlocks_at_1=f"{earlier:%H:%M:%S}")
+
+    response = admin_client.post(url, data, follow=True)
+
+    week_3.refresh_from_db()
+    assert week_3.unlocks_at == earlier
+    shown = [str(message) for message in response.context["messages"]]
+    assert (
+        "Week 3 now unlocks 2 days earlier, so week 2 is 2 days shorter: "
+        "it now lasts 5 days." in shown
+    ), shown
+
+
+def test_moving_an_unlock_later_or_not_at_all_warns_of_nothing(admin_client, programme):
+    week_3 = programme.levels.get(number=3)
+    url = reverse("admin:programme_level_change", args=[week_3.pk])
+    data = form_values(admin_client.get(url))
+    later = (week_3.unlocks_at + timedelta(hours=5)).astimezone(dt.UTC)
+    data.update(unlocks_at_0=f"{later:%Y-%m-%d}", unlocks_at_1=f"{later:%H:%M:%S}")
+
+    response = admin_client.post(url, data, follow=True)
+
+    assert "earlier" not in " ".join(str(m) for m in response.context["messages"])
+
+
+def test_an_unlock_moved_earlier_in_the_programmes_levels_table_warns_too(admin_client, programme):
+    url = reverse("admin:programme_programme_change", args=[programme.pk])
+    data = form_values(admin_client.get(url))
+    week_2 = programme.levels.get(number=2)
+    prefix = next(k for k, v in data.items() if k.endswith("-id") and v == str(week_2.pk))[:-3]
+    earlier = (programme.levels.get(number=1).unlocks_at - timedelta(hours=1)).astimezone(dt.UTC)
+    data.update(
+        {f"{prefix}-unlocks_at_0": f"{earlier:%Y-%m-%d}", f"{prefix}-unlocks_at_1": "05:00:00"}
+    )
+
+    response = admin_client.post(url, data, follow=True)
+
+    shown = " ".join(str(message) for message in response.context["messages"])
+    assert "Week 2 now unlocks 7 days, 1 hour earlier, before week 1 does" in shown, shown

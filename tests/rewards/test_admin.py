@@ -546,3 +546,104 @@ def test_run_again_refuses_a_draw_already_drawn(admin_client, stalled, sent_task
     assert "already been drawn" in response.content.decode()
     assert sent_tasks == []
     assert not DrawEvent.objects.filter(draw=stalled, action="run_requeued").exists()
+
+
+# Plain words, previews and warnings ---------------------------------------------------------
+
+
+def test_the_draw_form_says_winners_and_alternates_and_explains_one_prize_per_person(
+    admin_client, programme
+):
+    page = admin_client.get("/admin/rewards/draw/add/").content.decode()
+    assert ">Winners:</label>" in page
+    assert ">Alternates:</label>" in page
+    assert "(k)" not in page and "(m)" not in page
+    assert "holds a prize from another draw of this programme does not enter" in page
+    assert "can leave prizes unawarded" in page
+
+
+def test_eligible_countries_are_picked_in_a_searchable_list_with_choose_all(
+    admin_client, programme
+):
+    page = admin_client.get("/admin/rewards/draw/add/").content.decode()
+    assert 'class="selectfilter"' in page  # Django's filter box with "Choose all"
+    assert "admin/js/SelectFilter2.js" in page
+
+
+def test_closing_entries_first_says_who_enters_and_that_weeks_are_still_to_run(
+    admin_client, programme, entrants
+):
+    draw = DrawFactory(prize__programme=programme, winners=2, alternates=1)
+    services.draw_schedule(draw=draw, actor=None)
+
+    page = admin_client.get(url("close", draw)).content.decode()
+
+    assert "Closing now enters 5 participants with 15 tickets in all." in page
+    assert "The programme still has weeks to run: 5 weeks have yet to unlock" in page
+    assert "Levels completed after entries close do not enter it." in page
+    draw.refresh_from_db()
+    assert draw.state == DrawState.SCHEDULED  # the preview changes nothing
+
+
+def test_closing_after_the_last_week_warns_of_nothing(admin_client, programme, entrants):
+    programme.starts_on = timezone.localdate() - dt.timedelta(weeks=8)
+    programme.save()
+    for level in programme.levels.all():
+        level.unlocks_at = programme.week_start(level.number)
+        level.save()
+    draw = DrawFactory(prize__programme=programme, winners=2, alternates=1)
+    services.draw_schedule(draw=draw, actor=None)
+
+    page = admin_client.get(url("close", draw)).content.decode()
+
+    assert "Closing now enters 5 participants" in page
+    assert 'id="step-warnings"' not in page
+
+
+def test_the_preview_warns_when_prizes_would_go_unawarded(admin_client, programme, entrants):
+    earlier = DrawFactory(prize__programme=programme, winners=4, alternates=0)
+    drawn(earlier, staff=None)
+    draw = DrawFactory(prize__programme=programme, winners=300, alternates=0)
+
+    page = admin_client.get(url("schedule", draw)).content.decode()
+
+    assert "If entries closed now, 1 participant would enter with" in page
+    assert "“One prize per person” leaves out 4 participants who already hold" in page
+    assert "Only 1 entrants for 300 prizes: 299 prizes would not be awarded." in page
+    assert "(prize, winners, alternates, eligibility)" in page
+
+
+def test_a_scheduled_or_drawn_draw_offers_no_save(admin_client, programme, entrants):
+    draw = DrawFactory(prize__programme=programme, winners=2, alternates=1)
+    change = f"/admin/rewards/draw/{draw.pk}/change/"
+    assert 'name="_save"' in admin_client.get(change).content.decode()
+
+    drawn(draw, staff=None)
+
+    page = admin_client.get(change).content.decode()
+    assert 'name="_save"' not in page
+    assert 'name="_continue"' not in page
+    assert 'name="_addanother"' not in page
+    assert "Awaiting claim: 2" in page  # still the draw's record
+
+
+def test_the_run_page_shows_entrants_ranked_in_words(admin_client, stalled):
+    page = admin_client.get(url("run-state", stalled)).content.decode()
+    assert '<progress id="draw-progress-bar" max="5" value="0"' in page
+    assert "Not ranked: 0 of 5 entrants." in page
+
+    Draw.objects.filter(pk=stalled.pk).update(run_requested_at=timezone.now())
+    state = admin_client.get(url("run-state", stalled) + "?format=json").json()
+    assert (state["entrants"], state["ranked"]) == (5, 0)
+    assert state["progress"] == "Waiting to start: 0 of 5 entrants ranked."
+
+    Draw.objects.filter(pk=stalled.pk).update(run_started_at=timezone.now())
+    state = admin_client.get(url("run-state", stalled) + "?format=json").json()
+    assert (state["ranked"], state["progress"]) == ("", "Ranking 5 entrants…")
+
+    services.draw_run(draw_id=stalled.pk)
+    page = admin_client.get(url("run-state", stalled)).content.decode()
+    assert '<progress id="draw-progress-bar" max="5" value="5"' in page
+    assert "All 5 entrants ranked; 3 places written (winners and alternates)." in page
+    for raw in ("PENDING", "STARTED", "SUCCESS"):
+        assert raw not in page
