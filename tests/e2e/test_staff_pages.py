@@ -1,6 +1,7 @@
 """Staff pages on a laptop screen (1280 px): the run review list, the programme with its
 levels, the draw's steps. Nothing makes the page scroll sideways."""
 
+import datetime as dt
 from datetime import timedelta
 
 import pytest
@@ -99,7 +100,9 @@ def test_closing_entries_shows_who_enters_and_warns_before_anything_changes(wide
     programme = ProgrammeFactory(name="Harbour Six")
     complete(ParticipantFactory(programme=programme), 1, 2)
     draw = DrawFactory(prize__programme=programme, title="Harbour shoes", winners=3)
-    services_rewards.draw_schedule(draw=draw, actor=None)
+    services_rewards.draw_schedule(
+        draw=draw, actor=None, entries_close_by=timezone.now() + dt.timedelta(days=1)
+    )
     sign_in(wide_page, live_server, StaffFactory(is_superuser=True))
 
     wide_page.goto(f"/admin/rewards/draw/{draw.pk}/change/")

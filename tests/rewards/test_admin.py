@@ -574,7 +574,9 @@ def test_closing_entries_first_says_who_enters_and_that_weeks_are_still_to_run(
     admin_client, programme, entrants
 ):
     draw = DrawFactory(prize__programme=programme, winners=2, alternates=1)
-    services.draw_schedule(draw=draw, actor=None)
+    services.draw_schedule(
+        draw=draw, actor=None, entries_close_by=timezone.now() + dt.timedelta(days=1)
+    )
 
     page = admin_client.get(url("close", draw)).content.decode()
 
@@ -592,7 +594,9 @@ def test_closing_after_the_last_week_warns_of_nothing(admin_client, programme, e
         level.unlocks_at = programme.week_start(level.number)
         level.save()
     draw = DrawFactory(prize__programme=programme, winners=2, alternates=1)
-    services.draw_schedule(draw=draw, actor=None)
+    services.draw_schedule(
+        draw=draw, actor=None, entries_close_by=timezone.now() + dt.timedelta(days=1)
+    )
 
     page = admin_client.get(url("close", draw)).content.decode()
 
