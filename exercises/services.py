@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from programme.errors import ProgrammeError
 from programme.services import activity_change
 
-from .loading import catalogue_ensure
+from .loading import catalogue_ensure, illustrations_describe
 from .models import (
     MAX_HOLD_S,
     MAX_REPS,
@@ -262,7 +262,9 @@ def routine_replace(*, level, items):
 def catalogue_load():
     """Create whatever of the standard catalogue is missing (the data migration does it first)."""
     with transaction.atomic():
-        return catalogue_ensure(equipment_model=Equipment, exercise_model=Exercise)
+        created = catalogue_ensure(equipment_model=Equipment, exercise_model=Exercise)
+        illustrations_describe(exercise_model=Exercise)
+        return created
 
 
 def progression_check(*, exercise, progresses_to):
