@@ -73,6 +73,18 @@ def _routine_strings():
         "next": _("Next"),
         "finish": _("Finish"),
         "finished": _("You ticked {done} of {total} exercises."),
+        "done_button": _("Done"),
+        "done_already": _("Done ✓"),
+        "ticked": _("{name} ticked as done."),
+        "none_ticked": _("Nothing is ticked yet: tick what you did, then log it."),
+        "long_form": _("Change details first"),
+        "left_foot": _("left foot"),
+        "right_foot": _("right foot"),
+        "ready_side": _("Set {set} of {sets}, {side}"),
+        "holding_side": _("Hold: set {set} of {sets}, {side}"),
+        "start_hold_side": _("Start set {set}, {side}"),
+        "set_done_side": _("Set {set} done, {side}"),
+        "switch_side": _("Now the {side}. Set {set} of {sets}."),
     }
 
 
@@ -81,7 +93,11 @@ def routine(request, participant, number):
     context = selectors.routine_for(participant, number, timezone.now())
     if context is None:
         raise Http404
-    return render(request, "exercises/routine.html", {**context, "strings": _routine_strings()})
+    return render(
+        request,
+        "exercises/routine.html",
+        {**context, "strings": _routine_strings(), "submission_token": uuid.uuid4()},
+    )
 
 
 @require_POST
