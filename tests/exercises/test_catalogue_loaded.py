@@ -136,6 +136,10 @@ def test_every_exercise_has_a_drawing_served_from_static_and_a_text_alternative(
         assert (
             f'<img src="/static/{exercise.illustration}" alt="{exercise.illustration_alt}"'
         ) in body, exercise.slug
+    # And so does each exercise's own page.
+    for exercise in exercises[:3]:
+        page = client.get(exercise.get_absolute_url()).content.decode()
+        assert f'alt="{exercise.illustration_alt}"' in page
 
 
 def test_a_description_staff_wrote_is_kept_when_the_catalogue_loads_again():
