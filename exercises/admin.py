@@ -42,6 +42,7 @@ class ExerciseAdminForm(forms.ModelForm):
             "hold_s",
             "per_foot",
             "rest_s",
+            "illustration_alt",
             "progresses_to",
         ]
 
@@ -66,7 +67,10 @@ class ExerciseAdmin(admin.ModelAdmin):
     readonly_fields = ["progression_chain", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "family", "summary"]}),
-        (_("How to do it"), {"fields": ["cues", "benefits", "cautions", "equipment"]}),
+        (
+            _("How to do it"),
+            {"fields": ["cues", "benefits", "cautions", "equipment", "illustration_alt"]},
+        ),
         (
             _("Default prescription"),
             {

@@ -767,3 +767,66 @@ LEVELS: dict[int, dict[str, str]] = {
         ),
     },
 }
+
+# Text alternatives for the line drawings in static/exercises/illustrations/<slug>.svg: what
+# the picture shows, for anyone who cannot see it.
+ILLUSTRATION_ALTS: dict[str, str] = {
+    "sole-roller-roll": "A foot resting on a roller, with arrows showing it rolling heel to toe.",
+    "cross-fibre-ball-roll": (
+        "A foot seen from above on a small ball, with arrows showing it rolling side to side."
+    ),
+    "forefoot-ball-release": (
+        "A foot with a small ball under its ball, with an arrow circling the big-toe joint."
+    ),
+    "towel-scrunch": "A foot with curled toes pulling a towel towards the heel.",
+    "towel-push-away": "A foot pushing a bunched towel forwards with its toes.",
+    "short-foot": (
+        "A foot with a raised arch, arrows showing the arch lifting and the forefoot drawing back."
+    ),
+    "big-toe-lift": (
+        "A foot seen from above with the big toe highlighted and an arrow showing it lift."
+    ),
+    "small-toes-lift": (
+        "A foot seen from above with the four small toes highlighted and an arrow showing them lift."
+    ),
+    "single-toe-lifts": (
+        "A foot seen from above with one toe highlighted and an arrow moving across the toes."
+    ),
+    "ankle-rotations-assisted": (
+        "A lower leg with the foot held by a hand and a circular arrow around the toes."
+    ),
+    "ankle-rotations-active": "A lower leg with a circular arrow showing the foot drawing circles.",
+    "good-toes-bad-toes": (
+        "A lower leg with the foot pointed away and, dashed, pulled back, with an arrow between."
+    ),
+    "knee-over-toes-lunge": "A short lunge with an arrow showing the front knee moving over the toes.",
+    "hockey-ball-big-toe-roll": (
+        "A foot on a hockey ball under the big-toe joint, with arrows showing it rolling."
+    ),
+    "big-toe-hand-mobilisation": (
+        "A foot with a hand at the big-toe joint and the big toe bending up, with an arrow."
+    ),
+    "bear-foot-calf-raise": (
+        "A bare foot rising onto its ball from flat, dashed, with an upward arrow."
+    ),
+    "high-heel-toe-walk": "A foot high on its ball with arrows showing walking forwards.",
+    "high-heel-toe-walk-vest": (
+        "A foot high on its ball under a weighted vest, with arrows showing walking forwards."
+    ),
+    "high-heel-toe-walk-medicine-ball": (
+        "A foot high on its ball with a medicine ball held above, and arrows showing walking forwards."
+    ),
+    "band-dorsiflexion": (
+        "A lower leg with a band pulling the forefoot away while an arrow shows the foot pulling up."
+    ),
+    "band-plantar-flexion": (
+        "A lower leg with a band around the forefoot and an arrow showing the foot pointing away."
+    ),
+    "band-inversion": (
+        "A foot seen from above with a band to the outside and an arrow turning the sole inwards."
+    ),
+    "band-eversion": (
+        "A foot seen from above with a band to the inside and an arrow turning the sole outwards."
+    ),
+    "toe-ball-grab": "A foot gripping a small ball with its toes, with an arrow showing it lift.",
+}

@@ -126,13 +126,41 @@ class SessionForm(forms.Form):
         max_length=MAX_NOTES_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    week = forms.TypedChoiceField(
+        label=_("Counts toward"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_(
+            "A week's routine done in the days after that week ended can still count toward "
+            "it, until its logging closes."
+        ),
+    )
     from_routine = forms.BooleanField(widget=forms.HiddenInput, required=False)
     submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, participant, **kwargs):
+    def __init__(self, *args, participant, weeks=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.participant = participant
         self.fields["performed_at"].time_zone = participant.tz
+        self.levels_by_number = {level.number: level for level in weeks}
+        self.fields["week"].choices = [
+            ("", _("The week the date falls in")),
+            *(
+                (
+                    level.number,
+                    _("Week %(number)s: %(title)s")
+                    % {"number": level.number, "title": level.title},
+                )
+                for level in weeks
+            ),
+        ]
+
+    def clean(self):
+        data = super().clean()
+        # The level the session is asked to count toward, or None for its date's week.
+        data["level"] = self.levels_by_number.get(data.get("week"))
+        return data
 
     @classmethod
     def initial_now(cls, participant, **extra):
@@ -148,13 +176,17 @@ class SessionForm(forms.Form):
             "difficulty": session.difficulty,
             "notes": session.notes,
             "from_routine": session.from_routine,
+            "week": session.level.number if session.level_id else None,
         }
 
 
-def session_forms(data, *, participant, choices, initial, rows, extra_rows):
-    """The session form and its exercise rows, bound to ``data`` (a POST) or unbound."""
+def session_forms(data, *, participant, choices, initial, rows, extra_rows, weeks=()):
+    """The session form and its exercise rows, bound to ``data`` (a POST) or unbound.
+
+    ``weeks``: the levels the session may be counted toward (those still open for logging).
+    """
     exercise_choices, exercises_by_id = choices
-    form = SessionForm(data, participant=participant, initial=initial)
+    form = SessionForm(data, participant=participant, initial=initial, weeks=weeks)
     formset = SessionItemFormSet(
         data,
         prefix="items",

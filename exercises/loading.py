@@ -63,6 +63,19 @@ def catalogue_ensure(*, equipment_model, exercise_model):
     return len(created)
 
 
+def illustrations_describe(*, exercise_model):
+    """Give the catalogue's exercises that have no picture description the standard one.
+
+    A description staff wrote is kept. Returns the number of exercises described.
+    """
+    described = 0
+    for slug, text in catalogue.ILLUSTRATION_ALTS.items():
+        described += exercise_model.objects.filter(slug=slug, illustration_alt="").update(
+            illustration_alt=text
+        )
+    return described
+
+
 def catalogue_remove_unused(*, equipment_model, exercise_model, session_exercise_model):
     """Undo ``catalogue_ensure`` as far as it is safe: remove the catalogue's exercises that
     no routine or logged session uses, then equipment no exercise needs any more."""

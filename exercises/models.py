@@ -93,9 +93,22 @@ class Exercise(TimeStampedModel, Prescription):
     benefits = models.TextField(_("what it is good for"), blank=True)
     cautions = models.CharField(_("cautions"), max_length=300, blank=True)
     equipment = models.ManyToManyField(Equipment, related_name="exercises", blank=True)
-    per_foot = models.BooleanField(_("per foot"), default=False)
+    per_foot = models.BooleanField(
+        _("per foot"),
+        default=False,
+        help_text=_("Each set is done with one foot, then the other (the guide times both)."),
+    )
     rest_s = models.PositiveSmallIntegerField(
         _("rest (seconds)"), default=30, validators=[MaxValueValidator(MAX_REST_S)]
+    )
+    illustration_alt = models.CharField(
+        _("picture description"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "What the drawing in static/exercises/illustrations/<slug>.svg shows, for those who "
+            "cannot see it. Leave empty when there is no drawing for this exercise."
+        ),
     )
     # One-to-one: a chain from easier to harder, each step with one successor and one
     # predecessor at most.
@@ -125,6 +138,11 @@ class Exercise(TimeStampedModel, Prescription):
 
     def get_absolute_url(self):
         return reverse("exercises:detail", args=[self.slug])
+
+    @property
+    def illustration(self):
+        """The drawing's static path, or "" when this exercise has none (no description)."""
+        return f"exercises/illustrations/{self.slug}.svg" if self.illustration_alt else ""
 
     @property
     def cue_list(self):

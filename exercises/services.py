@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from programme.errors import ProgrammeError
 from programme.services import activity_change
 
-from .loading import catalogue_ensure
+from .loading import catalogue_ensure, illustrations_describe
 from .models import (
     MAX_HOLD_S,
     MAX_REPS,
@@ -145,11 +145,14 @@ def session_log(
     difficulty=None,
     notes="",
     submission_token=None,
+    level=None,
     now=None,
 ):
     """Log a foot-strength session and re-check its week's level, in one transaction.
 
-    A repeated ``submission_token`` returns the session the first submission made.
+    It counts toward the week ``performed_at`` falls in, or toward ``level`` when given (the
+    week whose routine was done; see ``programme.services.activity_week``). A repeated
+    ``submission_token`` returns the session the first submission made.
     """
     now = now or timezone.now()
     notes = notes.strip()
@@ -158,7 +161,7 @@ def session_log(
             return existing
         _items_check(items)
         _details_check(difficulty=difficulty, notes=notes)
-        level = change.week_of(performed_at, field="performed_at")
+        level = change.week_of(performed_at, field="performed_at", level=level)
         _refuse_too_many_that_day(participant=change.participant, performed_at=performed_at)
         session = StrengthSession.objects.create(
             participant=change.participant,
@@ -173,15 +176,20 @@ def session_log(
     return session
 
 
-def session_update(*, session, performed_at, items, difficulty=None, notes="", now=None):
-    """Change a session; both its old and its new week are re-checked."""
+def session_update(
+    *, session, performed_at, items, difficulty=None, notes="", level=None, now=None
+):
+    """Change a session; both its old and its new week are re-checked.
+
+    ``level`` as in ``session_log``: the week it counts toward, or None for its date's week.
+    """
     now = now or timezone.now()
     notes = notes.strip()
     with activity_change(session.participant, now=now) as change:
         session = change.lock(session, moment_field="performed_at")
         _items_check(items)
         _details_check(difficulty=difficulty, notes=notes)
-        level = change.week_of(performed_at, field="performed_at")
+        level = change.week_of(performed_at, field="performed_at", level=level)
         _refuse_too_many_that_day(
             participant=change.participant, performed_at=performed_at, exclude_pk=session.pk
         )
@@ -254,7 +262,9 @@ def routine_replace(*, level, items):
 def catalogue_load():
     """Create whatever of the standard catalogue is missing (the data migration does it first)."""
     with transaction.atomic():
-        return catalogue_ensure(equipment_model=Equipment, exercise_model=Exercise)
+        created = catalogue_ensure(equipment_model=Equipment, exercise_model=Exercise)
+        illustrations_describe(exercise_model=Exercise)
+        return created
 
 
 def progression_check(*, exercise, progresses_to):

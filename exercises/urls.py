@@ -8,6 +8,7 @@ urlpatterns = [
     path("exercises/", views.exercise_list, name="list"),
     path("exercises/<slug:slug>/", views.exercise_detail, name="detail"),
     path("levels/<int:number>/routine/", views.routine, name="routine"),
+    path("levels/<int:number>/routine/log/", views.routine_log, name="routine_log"),
     path("sessions/", views.sessions, name="sessions"),
     path("sessions/new/", views.session_new, name="session_new"),
     path("sessions/<int:session_id>/", views.session_detail, name="session"),

@@ -1,15 +1,18 @@
 import uuid
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from programme.access import participant_required
 from programme.errors import ProgrammeError
+from programme.selectors import loggable_levels
 
 from . import selectors, services
 from .forms import CatalogueFilterForm, SessionForm, SessionItemForm, session_forms
@@ -70,6 +73,18 @@ def _routine_strings():
         "next": _("Next"),
         "finish": _("Finish"),
         "finished": _("You ticked {done} of {total} exercises."),
+        "done_button": _("Done"),
+        "done_already": _("Done ✓"),
+        "ticked": _("{name} ticked as done."),
+        "none_ticked": _("Nothing is ticked yet: tick what you did, then log it."),
+        "long_form": _("Change details first"),
+        "left_foot": _("left foot"),
+        "right_foot": _("right foot"),
+        "ready_side": _("Set {set} of {sets}, {side}"),
+        "holding_side": _("Hold: set {set} of {sets}, {side}"),
+        "start_hold_side": _("Start set {set}, {side}"),
+        "set_done_side": _("Set {set} done, {side}"),
+        "switch_side": _("Now the {side}. Set {set} of {sets}."),
     }
 
 
@@ -78,7 +93,58 @@ def routine(request, participant, number):
     context = selectors.routine_for(participant, number, timezone.now())
     if context is None:
         raise Http404
-    return render(request, "exercises/routine.html", {**context, "strings": _routine_strings()})
+    return render(
+        request,
+        "exercises/routine.html",
+        {**context, "strings": _routine_strings(), "submission_token": uuid.uuid4()},
+    )
+
+
+@require_POST
+@participant_required
+def routine_log(request, participant, number):
+    """The guided session's one-step log: what was ticked, now, toward this routine's week.
+
+    Anything the service refuses sends the person to the full form, filled in with the same
+    exercises, with the reason shown: nothing ticked is lost.
+    """
+    item_ids = _numbers(request.POST.getlist("item"))
+    level, routine = selectors.routine_prefill(participant, number, item_ids, timezone.now())
+    if level is None:
+        raise Http404
+    long_form = redirect(
+        f"{reverse('exercises:session_new')}?"
+        + urlencode({"level": number, "item": [item.pk for item in routine]}, doseq=True)
+    )
+    if not item_ids or not routine:
+        messages.error(request, _("Tick at least one exercise you did, then log the session."))
+        return redirect("exercises:routine", number)
+    try:
+        token = uuid.UUID(request.POST.get("submission_token", ""))
+    except ValueError:
+        token = None
+    try:
+        session = services.session_log(
+            participant=participant,
+            performed_at=timezone.now(),
+            items=[
+                services.SessionItem(
+                    exercise=item.exercise, sets=item.sets, reps=item.reps, hold_s=item.hold_s
+                )
+                for item in routine
+            ],
+            from_routine=True,
+            submission_token=token,
+            level=level,
+        )
+    except ProgrammeError as error:
+        messages.error(request, error.message)
+        return long_form
+    messages.success(
+        request,
+        _("Session saved: it counts towards week %(number)s.") % {"number": session.level.number},
+    )
+    return redirect("exercises:session", session.pk)
 
 
 @participant_required
@@ -99,6 +165,7 @@ def _numbers(values):
 @participant_required
 def session_new(request, participant):
     choices = selectors.exercise_choices()
+    weeks = loggable_levels(participant.programme, timezone.now())
     level = None
     if request.method == "POST":
         form, formset = session_forms(
@@ -108,6 +175,7 @@ def session_new(request, participant):
             initial=None,
             rows=[],
             extra_rows=0,
+            weeks=weeks,
         )
     else:
         level_numbers = _numbers(request.GET.getlist("level"))[:1]
@@ -122,10 +190,14 @@ def session_new(request, participant):
             participant=participant,
             choices=choices,
             initial=SessionForm.initial_now(
-                participant, submission_token=uuid.uuid4(), from_routine=bool(routine)
+                participant,
+                submission_token=uuid.uuid4(),
+                from_routine=bool(routine),
+                week=level.number if level else None,
             ),
             rows=[SessionItemForm.initial_from(item) for item in routine],
             extra_rows=BLANK_ROWS_AFTER_ROUTINE if routine else BLANK_ROWS_FREE_CHOICE,
+            weeks=weeks,
         )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = form.cleaned_data
@@ -138,6 +210,7 @@ def session_new(request, participant):
                 difficulty=data["difficulty"],
                 notes=data["notes"],
                 submission_token=data["submission_token"],
+                level=data["level"],
             )
         except ProgrammeError as error:
             error.add_to(form)
@@ -167,6 +240,7 @@ def session_detail(request, participant, session_id):
         initial=SessionForm.initial_for(session, participant),
         rows=[SessionItemForm.initial_from(item) for item in session.items.all()],
         extra_rows=BLANK_ROWS_AFTER_ROUTINE,
+        weeks=loggable_levels(participant.programme, timezone.now()),
     )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = form.cleaned_data
@@ -177,6 +251,7 @@ def session_detail(request, participant, session_id):
                 items=formset.items(),
                 difficulty=data["difficulty"],
                 notes=data["notes"],
+                level=data["level"],
             )
         except ProgrammeError as error:
             error.add_to(form)

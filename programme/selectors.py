@@ -20,6 +20,19 @@ def active_programme():
     return Programme.objects.active().first()
 
 
+def loggable_levels(programme, now):
+    """The levels activity can still count toward at ``now``: opened, logging not closed yet.
+
+    Usually one; two in the days after a week ends, while its logging is still open.
+    """
+    levels = list(Level.objects.filter(programme=programme))
+    return [
+        level
+        for level, starts, ends in weeks.level_windows(programme, levels)
+        if starts <= now < weeks.logging_closes_at(programme, ends)
+    ]
+
+
 @dataclass
 class LandingWeek:
     level: Level

@@ -15,16 +15,22 @@ from ..selectors import moment_text
 from .progress import level_progress_refresh, participant_lock
 
 
-def activity_week(*, participant, moment, now, field="started_at"):
+def activity_week(*, participant, moment, now, field="started_at", level=None):
     """The level whose week ``moment`` falls in, or a ProgrammeError saying why there is none.
 
     Not in the future, not before the programme starts, not after it ends, not after the
     week's logging closed. ``field`` names the form field a refusal belongs to.
+
+    ``level`` is the week the participant asked it to count toward (a session logged from
+    week N's routine page): that week, when the activity was done after it opened and its
+    logging is still open, even if the activity was done in the days after it ended.
     """
     programme = participant.programme
     if moment > now:
         raise ProgrammeError(_("That time is in the future."), field=field)
     levels = list(programme.levels.all())
+    if level is not None:
+        return _chosen_week(participant, levels, level, moment=moment, now=now, field=field)
     window = weeks.window_for(programme, levels, moment)
     if window is None:
         if levels and moment < min(level.unlocks_at for level in levels):
@@ -39,6 +45,28 @@ def activity_week(*, participant, moment, now, field="started_at"):
             field=field,
         )
     level, _starts, ends = window
+    closes = weeks.logging_closes_at(programme, ends)
+    if now >= closes:
+        raise ProgrammeError(
+            _("Logging for week %(number)s closed on %(closed)s.")
+            % {"number": level.number, "closed": moment_text(closes, participant)},
+            field=field,
+        )
+    return level
+
+
+def _chosen_week(participant, levels, level, *, moment, now, field):
+    programme = participant.programme
+    windows = {window[0].pk: window for window in weeks.level_windows(programme, levels)}
+    if level.pk not in windows:
+        raise ProgrammeError(_("That week is not part of your programme."), field=field)
+    _level, starts, ends = windows[level.pk]
+    if moment < starts:
+        raise ProgrammeError(
+            _("Week %(number)s opened on %(opened)s; activity before then cannot count toward it.")
+            % {"number": level.number, "opened": moment_text(starts, participant)},
+            field=field,
+        )
     closes = weeks.logging_closes_at(programme, ends)
     if now >= closes:
         raise ProgrammeError(
@@ -65,10 +93,10 @@ class ActivityChange:
             participant=self.participant, submission_token=submission_token
         ).first()
 
-    def week_of(self, moment, *, field):
+    def week_of(self, moment, *, field, level=None):
         """The level ``moment`` counts toward (see ``activity_week``); it is re-checked."""
         level = activity_week(
-            participant=self.participant, moment=moment, now=self.now, field=field
+            participant=self.participant, moment=moment, now=self.now, field=field, level=level
         )
         self.levels[level.pk] = level
         return level

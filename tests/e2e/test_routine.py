@@ -52,22 +52,46 @@ def tab_to(page, name, limit=20):
     raise AssertionError(f"Tab never reached {name!r}")
 
 
+# Counts the beeps made (oscillators started) and the vibrations asked for.
+RECORD_SIGNALS = """
+window.beeps = 0;
+window.vibrations = [];
+if (window.AudioContext) {
+  const make = AudioContext.prototype.createOscillator;
+  AudioContext.prototype.createOscillator = function () { window.beeps += 1; return make.call(this); };
+}
+Object.defineProperty(navigator, "vibrate", {
+  configurable: true,
+  value: (pattern) => { window.vibrations.push(pattern); return true; },
+});
+"""
+
+
+def signals(page):
+    return page.evaluate("[window.beeps, window.vibrations.length]")
+
+
 def test_a_participant_steps_through_the_routine_by_keyboard_and_logs_it(page, runner):
     sign_in(page, "ada@example.org")
     assert sessions_bar(page) == "0"
 
+    page.add_init_script(RECORD_SIGNALS)
     page.clock.install()
     page.goto("/levels/1/routine/")
     progress = page.locator("[data-progress]")
+    phase = page.locator("[data-phase]")
     clock = page.get_by_role("timer")
     announce = page.locator("[data-announce]")
     assert progress.text_content() == "Exercise 1 of 7"
     assert page.get_by_role("heading", name="Sole roll with a foot roller").is_visible()
     assert not page.get_by_role("heading", name="Arch lift and relax (short foot)").is_visible()
     assert clock.text_content() == "1:00"
+    picture = page.get_by_role("img", name=re.compile("A foot resting on a roller"))
+    assert picture.is_visible()
 
-    # A 60-second hold: start it, pause it, resume it, let it run out.
-    tab_to(page, "Start set 1")
+    # A 60-second hold "each foot": the left foot, paused and resumed, then the right one.
+    assert phase.text_content() == "Set 1 of 1, left foot"
+    tab_to(page, "Start set 1, left foot")
     page.keyboard.press("Enter")
     assert announce.text_content() == "Hold for 60 seconds"
     page.clock.run_for("00:30")
@@ -78,25 +102,35 @@ def test_a_participant_steps_through_the_routine_by_keyboard_and_logs_it(page, r
     assert clock.text_content() == "0:30"
     page.keyboard.press("p")
     page.clock.run_for("00:31")
-    assert page.locator("[data-phase]").text_content() == "All sets done"
-    assert page.get_by_label("Done: Sole roll with a foot roller").is_checked()
-    assert focused_text(page) == "Next"
-
-    # Two sets of reps with a 30-second rest between them.
+    assert phase.text_content() == "Set 1 of 1, right foot"
+    assert announce.text_content() == "Now the right foot. Set 1 of 1."
+    assert signals(page) == [1, 1]  # one beep and one buzz as the hold ended
+    assert focused_text(page) == "Start set 1, right foot"
     page.keyboard.press("Enter")
+    page.clock.run_for("01:01")
+    assert phase.text_content() == "All sets done"
+    assert signals(page) == [2, 2]
+    # Finishing the sets does not tick it: "Done" does.
+    assert not page.get_by_label("Done: Sole roll with a foot roller").is_checked()
+    assert focused_text(page) == "Done"
+    page.keyboard.press("Enter")
+    assert page.get_by_label("Done: Sole roll with a foot roller").is_checked()
+
+    # Two sets of reps, each foot, with a 30-second rest between the sets.
     assert progress.text_content() == "Exercise 2 of 7"
     assert focused_text(page).endswith("Arch lift and relax (short foot)")
-    tab_to(page, "Set 1 done")
+    tab_to(page, "Set 1 done, left foot")
     page.keyboard.press("Enter")
-    assert page.locator("[data-phase]").text_content() == "Rest before set 2 of 2"
+    assert focused_text(page) == "Set 1 done, right foot"
+    page.keyboard.press("Enter")
+    assert phase.text_content() == "Rest before set 2 of 2"
     assert clock.text_content() == "0:30"
     page.clock.run_for("00:31")
     assert announce.text_content() == "Rest over. Set 2 of 2."
-    assert focused_text(page) == "Set 2 done"
-    page.keyboard.press("Enter")
-    assert focused_text(page) == "Next"
+    assert signals(page) == [3, 3]
+    assert focused_text(page) == "Set 2 done, left foot"
 
-    # Arrow keys move on (and back); the last "Next" finishes.
+    # Arrow keys (and "Next") move on and back without ticking anything.
     for _ in range(5):
         page.keyboard.press("ArrowRight")
     assert progress.text_content() == "Exercise 7 of 7"
@@ -105,27 +139,120 @@ def test_a_participant_steps_through_the_routine_by_keyboard_and_logs_it(page, r
     page.keyboard.press("ArrowRight")
     assert page.get_by_role("button", name="Finish").is_visible()
     page.keyboard.press("ArrowRight")
-    assert page.locator("[data-finish-summary]").text_content() == "You ticked 7 of 7 exercises."
+    assert page.locator("[data-finish-summary]").text_content() == "You ticked 1 of 7 exercises."
+    assert page.locator("[data-finish-list] li").all_text_contents() == [
+        "Sole roll with a foot roller"
+    ]
 
+    # One button logs it, for week 1, with what was ticked.
     tab_to(page, "Log this session")
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/sessions/new/\?level=1&item="))
-    assert page.get_by_text("Filled in from the week 1 routine").is_visible()
-    first = page.locator('select[name="items-0-exercise"] option:checked')
-    assert first.text_content() == "Sole roll with a foot roller"
-    assert page.locator('input[name="items-0-hold_s"]').input_value() == "60"
-    assert page.locator('input[name="items-6-reps"]').input_value() == "10"
-
-    page.get_by_label("How hard was it?").select_option("4")
-    page.get_by_role("button", name="Save session").focus()
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/sessions/\d+/$"))
     assert page.get_by_text("Session saved: it counts towards week 1.").is_visible()
-
     session = StrengthSession.objects.get(participant=runner)
-    assert session.from_routine and session.difficulty == 4
-    assert session.items.count() == 7
+    assert session.from_routine and session.level.number == 1
+    assert [item.exercise.slug for item in session.items.all()] == ["sole-roller-roll"]
     assert sessions_bar(page) == "50"
+
+
+def test_the_p_key_works_only_inside_the_routine_and_can_be_switched_off(page, runner):
+    sign_in(page, "ada@example.org")
+    page.clock.install()
+    page.goto("/levels/1/routine/")
+    pause = page.locator('[data-action="pause"]')
+    page.get_by_role("button", name="Start set 1, left foot").click()
+
+    page.get_by_role("link", name="Back to week 1").focus()
+    page.keyboard.press("p")
+    assert pause.get_attribute("aria-pressed") == "false"  # focus was outside the routine
+
+    page.get_by_role("button", name="End the hold").focus()
+    page.keyboard.press("p")
+    assert pause.get_attribute("aria-pressed") == "true"
+    page.keyboard.press("P")
+    assert pause.get_attribute("aria-pressed") == "false"
+
+    page.get_by_label(re.compile("^Shortcut key P pauses")).uncheck()
+    page.get_by_role("button", name="End the hold").focus()
+    page.keyboard.press("p")
+    assert pause.get_attribute("aria-pressed") == "false"
+
+    page.reload()  # the choice is remembered on this device
+    assert not page.get_by_label(re.compile("^Shortcut key P pauses")).is_checked()
+    page.get_by_role("button", name="Start set 1, left foot").click()
+    page.keyboard.press("p")
+    assert pause.get_attribute("aria-pressed") == "false"
+
+
+def test_the_beep_and_the_buzz_can_be_switched_off_and_stay_off(page, runner):
+    sign_in(page, "ada@example.org")
+    page.add_init_script(RECORD_SIGNALS)
+    page.clock.install()
+    page.goto("/levels/1/routine/")
+    sound = page.get_by_label("Beep at the end of each hold and rest")
+    vibrate = page.get_by_label("Vibrate at the end of each hold and rest")
+    assert sound.is_checked() and vibrate.is_checked()
+    sound.uncheck()
+    vibrate.uncheck()
+    page.reload()
+    assert not sound.is_checked() and not vibrate.is_checked()
+
+    page.get_by_role("button", name="Start set 1, left foot").click()
+    page.clock.run_for("01:01")
+    assert page.locator("[data-phase]").text_content() == "Set 1 of 1, right foot"
+    assert signals(page) == [0, 0]
+
+
+def test_with_reduced_motion_the_buzz_starts_off(_chromium, live_server, runner):
+    context = _chromium.new_context(
+        base_url=live_server.url,
+        viewport={"width": 360, "height": 740},
+        locale="en-GB",
+        reduced_motion="reduce",
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        page.add_init_script(RECORD_SIGNALS)
+        sign_in(page, "ada@example.org")
+        page.goto("/levels/1/routine/")
+        assert page.get_by_label("Beep at the end of each hold and rest").is_checked()
+        assert not page.get_by_label("Vibrate at the end of each hold and rest").is_checked()
+    finally:
+        context.close()
+
+
+def timer_in_view(page):
+    box = page.get_by_role("timer").bounding_box()
+    viewport = page.viewport_size
+    return (
+        box is not None
+        and box["y"] >= 0
+        and box["x"] >= 0
+        and box["y"] + box["height"] <= viewport["height"]
+        and box["x"] + box["width"] <= viewport["width"]
+    )
+
+
+def test_on_a_small_phone_the_timer_stays_on_screen(page, runner):
+    page.set_viewport_size({"width": 360, "height": 640})
+    sign_in(page, "ada@example.org")
+    page.clock.install()
+    page.goto("/levels/1/routine/")
+    assert timer_in_view(page)  # before anything is scrolled
+    page.get_by_role("button", name="Start set 1, left foot").click()
+    assert timer_in_view(page)
+    page.get_by_role("link", name="More about it").last.scroll_into_view_if_needed()
+    assert timer_in_view(page)  # still there with the exercise scrolled
+
+    page.get_by_role("button", name="Next").click()
+    page.get_by_role("button", name="Next").click()
+    assert page.locator("[data-progress]").text_content() == "Exercise 3 of 7"
+    page.get_by_role("button", name="Set 1 done, left foot").click()
+    page.get_by_role("button", name="Set 1 done, right foot").click()
+    assert page.locator("[data-phase]").text_content() == "Rest before set 2 of 2"
+    assert timer_in_view(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
 def test_without_javascript_the_routine_is_a_checklist_that_logs_what_was_ticked(

@@ -1,6 +1,7 @@
 """The data migration's catalogue, read back from the database (no loader called first)."""
 
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -115,3 +116,33 @@ def test_unloading_keeps_exercises_in_use_and_loading_brings_the_rest_back():
     assert catalogue_load() == len(catalogue.EXERCISES) - 1
     assert Exercise.objects.count() == len(catalogue.EXERCISES)
     assert Exercise.objects.get(slug="big-toe-lift").progresses_to.slug == "small-toes-lift"
+
+
+def test_every_exercise_has_a_drawing_served_from_static_and_a_text_alternative(client):
+    from django.contrib.staticfiles import finders
+
+    exercises = list(Exercise.objects.order_by("slug"))
+    assert len(exercises) == len(catalogue.EXERCISES)
+    for exercise in exercises:
+        assert exercise.illustration_alt.strip(), f"{exercise.slug} has no text alternative"
+        found = finders.find(exercise.illustration)
+        assert found, f"{exercise.slug} has no drawing at static/{exercise.illustration}"
+        drawing = Path(found).read_text(encoding="utf-8")
+        assert drawing.startswith("<svg ") and "<title>" in drawing, exercise.slug
+
+    # The catalogue shows every drawing with its text alternative.
+    body = client.get("/exercises/").content.decode()
+    for exercise in exercises:
+        assert (
+            f'<img src="/static/{exercise.illustration}" alt="{exercise.illustration_alt}"'
+        ) in body, exercise.slug
+    # And so does each exercise's own page.
+    for exercise in exercises[:3]:
+        page = client.get(exercise.get_absolute_url()).content.decode()
+        assert f'alt="{exercise.illustration_alt}"' in page
+
+
+def test_a_description_staff_wrote_is_kept_when_the_catalogue_loads_again():
+    Exercise.objects.filter(slug="big-toe-lift").update(illustration_alt="Our own words.")
+    catalogue_load()
+    assert Exercise.objects.get(slug="big-toe-lift").illustration_alt == "Our own words."

@@ -327,3 +327,48 @@ def test_sessions_keep_the_streak_going_alongside_runs(runner, week_one, now, tw
 
     log(runner, two_items, at=now - HOUR, now=now)
     assert streak_days(runner, now) == 3
+
+
+# Counting toward the routine's week --------------------------------------------------------
+
+
+def test_a_routine_done_after_its_week_ended_counts_toward_it_while_it_can_be_logged(
+    june, week_one, runner, two_items
+):
+    # Tuesday of week 2: week 1 ended on Monday morning, its logging closes on Thursday.
+    now = june.week_start(2) + dt.timedelta(days=1)
+    by_date = log(runner, two_items, at=now - HOUR, now=now)
+    chosen = log(runner, two_items, at=now - HOUR, now=now, level=week_one)
+
+    assert by_date.level.number == 2
+    assert chosen.level == week_one
+    assert WeeklyTally.objects.get(participant=runner, level=week_one).session_count == 1
+
+
+def test_a_week_whose_logging_closed_cannot_be_counted_toward(june, week_one, runner, two_items):
+    now = june.week_start(2) + dt.timedelta(days=june.logging_close_days)
+    with pytest.raises(ProgrammeError, match="Logging for week 1 closed on 11 Jun 2026, 06:00"):
+        log(runner, two_items, at=now - HOUR, now=now, level=week_one)
+    assert not StrengthSession.objects.exists()
+
+
+def test_a_session_before_the_chosen_week_opened_cannot_count_toward_it(
+    june, week_one, runner, two_items
+):
+    now = june.week_start(2) + dt.timedelta(hours=2)
+    week_two = june.levels.get(number=2)
+    with pytest.raises(ProgrammeError, match="Week 2 opened on 8 Jun 2026, 06:00") as refused:
+        log(runner, two_items, at=june.week_start(2) - HOUR, now=now, level=week_two)
+    assert refused.value.field == "performed_at"
+    assert not StrengthSession.objects.exists()
+
+
+def test_an_edit_keeps_the_session_in_the_week_it_was_counted_toward(
+    june, week_one, runner, two_items
+):
+    now = june.week_start(2) + dt.timedelta(days=1)
+    session = log(runner, two_items, at=now - HOUR, now=now, level=week_one)
+    session = session_update(
+        session=session, performed_at=now - 2 * HOUR, items=two_items, level=week_one, now=now
+    )
+    assert session.level == week_one

@@ -79,7 +79,10 @@ def test_it_lists_every_family_with_its_exercises_for_anyone(client, exercise_ca
     for entry in catalogue.EXERCISES:
         assert f'href="/exercises/{entry.slug}/"' in body
     assert '<form method="get"' in body
-    assert "<img" not in body
+    # Pictures are the app's own drawings, one per exercise, nothing from elsewhere.
+    sources = re.findall(r'<img src="([^"]+)"', body)
+    assert len(sources) == len(catalogue.EXERCISES)
+    assert all(source.startswith("/static/exercises/illustrations/") for source in sources)
     assert body.count('class="family-icon') == len(Family.values)
 
 
@@ -417,3 +420,60 @@ def test_sessions_are_read_only_in_the_admin(exercise_catalogue, superuser, alic
     assert response.status_code == 200
     assert 'name="_save"' not in response.content.decode()
     assert Exercise.objects.exists()
+
+
+# Logging from the routine in one step ------------------------------------------------------
+
+
+def test_the_routine_logs_what_was_ticked_in_one_post(alice_client, alice):
+    routine = list(RoutineItem.objects.filter(level__number=1).order_by("position"))
+    token = str(uuid.uuid4())
+    data = {"item": [routine[0].pk, routine[3].pk], "submission_token": token}
+    response = alice_client.post("/levels/1/routine/log/", data)
+    again = alice_client.post("/levels/1/routine/log/", data)  # a double click
+
+    session = StrengthSession.objects.get(participant=alice)
+    assert response["Location"] == again["Location"] == f"/sessions/{session.pk}/"
+    assert session.from_routine and session.level.number == 1
+    assert [
+        (item.exercise_id, item.sets, item.reps, item.hold_s) for item in session.items.all()
+    ] == [
+        (item.exercise_id, item.sets, item.reps, item.hold_s) for item in (routine[0], routine[3])
+    ]
+
+
+def test_nothing_ticked_logs_nothing_and_says_why(alice_client, alice):
+    response = alice_client.post("/levels/1/routine/log/", {"item": []}, follow=True)
+    assert "Tick at least one exercise you did" in response.content.decode()
+    assert not StrengthSession.objects.exists()
+
+
+def test_a_refused_one_step_log_goes_to_the_full_form_with_the_ticks_kept(alice_client, alice):
+    routine = list(RoutineItem.objects.filter(level__number=1).order_by("position"))
+    for _ in range(3):  # the day's allowance used up
+        StrengthSessionFactory(participant=alice, performed_at=timezone.now())
+    response = alice_client.post("/levels/1/routine/log/", {"item": [routine[1].pk]}, follow=True)
+    body = response.content.decode()
+    assert "the most one day can count" in body
+    assert initial_rows(response)[:1] == [routine[1].exercise_id]
+    assert StrengthSession.objects.filter(participant=alice).count() == 3
+
+
+def test_a_locked_weeks_routine_cannot_be_logged_in_one_step(alice_client, open_programme):
+    routine_replace(level=open_programme.levels.get(number=2), items=catalogue.ROUTINES[2])
+    item = RoutineItem.objects.filter(level__number=2).first()
+    assert alice_client.post("/levels/2/routine/log/", {"item": [item.pk]}).status_code == 404
+    assert not StrengthSession.objects.exists()
+
+
+def test_the_log_form_says_which_week_it_counts_toward_and_offers_the_open_ones(
+    alice_client, open_programme
+):
+    response = alice_client.get("/sessions/new/", {"level": 1})
+    form = response.context["form"]
+    assert form.initial["week"] == 1
+    assert [label for _value, label in form.fields["week"].choices] == [
+        "The week the date falls in",
+        f"Week 1: {open_programme.levels.get(number=1).title}",
+    ]
+    assert "Counts toward" in response.content.decode()
