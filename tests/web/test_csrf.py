@@ -12,6 +12,9 @@ CSRF_EXEMPT_ALLOWED: dict[str, str] = {
     # RFC 8058 one-click unsubscribe: the mail provider POSTs with no session and no token;
     # the signed token in the URL is the permission, and it only turns reminders off.
     "programme/views.py": "unsubscribe",
+    # Strava's webhook: Strava POSTs events with no session and no token; an event only
+    # names ids the app then fetches from Strava with its own tokens.
+    "strava/views.py": "webhook",
 }
 
 POST_URLS = [
