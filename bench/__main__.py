@@ -133,14 +133,14 @@ def load_pages(env, prepared, args):
     cookie_file = tempfile.NamedTemporaryFile("w", suffix=".cookies", delete=False)  # noqa: SIM115
     cookie_file.write("\n".join(prepared["cookies"]) + "\n")
     cookie_file.close()
+    post_cookie_file = tempfile.NamedTemporaryFile("w", suffix=".cookies", delete=False)  # noqa: SIM115
+    post_cookie_file.write("\n".join(prepared["post_cookies"]) + "\n")
+    post_cookie_file.close()
     try:
         with pages.Gunicorn(env, args.workers) as server:
-            from datetime import UTC, datetime
-
             wrk_env = {
                 "BENCH_CSRF_TOKEN": prepared["csrf_token"],
                 "BENCH_ORIGIN": f"https://127.0.0.1:{server.port}",
-                "BENCH_STARTED_AT": pages.run_started_at(datetime.now(UTC)).replace(":", "%3A"),
             }
             targets = [("/healthz", "/healthz", "health")]
             targets += [
@@ -171,8 +171,16 @@ def load_pages(env, prepared, args):
                     env_for = {
                         **wrk_env,
                         "BENCH_COOKIES": cookie_file.name if kind == "signed-in" else "",
-                        "BENCH_POST": "1" if label == "RUN_POST" else "0",
+                        "BENCH_POST": "0",
                     }
+                    if label == "RUN_POST":
+                        base, offset = pages.post_base(env["DATABASE_URL"])
+                        env_for.update(
+                            BENCH_POST="1",
+                            BENCH_COOKIES=post_cookie_file.name,
+                            BENCH_POST_BASE=str(base),
+                            BENCH_UTC_OFFSET=str(offset),
+                        )
                     result = pages.wrk(
                         server.url + path, connections=users, duration=args.duration, env=env_for
                     )
@@ -181,6 +189,11 @@ def load_pages(env, prepared, args):
                     print(
                         f"  {users:>2} users {label:<14} {result['rps']:8.1f} req/s "
                         f"p50 {result['p50_ms']:7.1f} p99 {result['p99_ms']:7.1f} ms"
+                        + (
+                            f"  runs made {result['redirects']}, refused {result['other_status']}"
+                            if label == "RUN_POST"
+                            else ""
+                        )
                         + (
                             f"  {result['status_errors']} non-2xx/3xx"
                             if result["status_errors"]
@@ -191,6 +204,7 @@ def load_pages(env, prepared, args):
             memory = server.worker_peak_mb()
     finally:
         os.unlink(cookie_file.name)
+        os.unlink(post_cookie_file.name)
     return rows, memory
 
 

@@ -77,15 +77,11 @@ def prepare(out_path: str, participants: int, reseed: bool) -> None:
     consistency = bench_seed.consistency_check()
 
     users = list(
-        User.objects.filter(
-            email__in=[f"bench{n}@example.org" for n in range(2, USERS + 2)]
-        ).order_by("pk")
+        User.objects.filter(email__in=[f"bench{n}@example.org" for n in range(2, USERS + 2)])
     )
-    cookies = []
-    for user in users:
-        client = Client()
-        client.force_login(user)
-        cookies.append(f"sessionid={client.cookies['sessionid'].value}")
+    cookies = [_session_cookie(user) for user in users]
+    post_users = _post_users_ensure()
+    post_cookies = [_session_cookie(user) for user in post_users]
 
     host = {"HTTP_HOST": "127.0.0.1", "secure": True}
     typical = Client()
@@ -99,6 +95,7 @@ def prepare(out_path: str, participants: int, reseed: bool) -> None:
     )
     csrf_cookie = typical.cookies["csrftoken"].value
     cookies = [f"{c}; csrftoken={csrf_cookie}" for c in cookies]
+    post_cookies = [f"{c}; csrftoken={csrf_cookie}" for c in post_cookies]
 
     def count(client, path):
         client.get(path, **host)  # warm: first-request caches are not the steady state
@@ -123,7 +120,11 @@ def prepare(out_path: str, participants: int, reseed: bool) -> None:
         "typical": None,
         "heavy": None,
     }
-    queries["RUN_POST"] = {"anonymous": None, "typical": _count_post(typical, host), "heavy": None}
+    queries["RUN_POST"] = {
+        "anonymous": None,
+        "typical": _count_post(post_users[0], host),
+        "heavy": None,
+    }
 
     Path(out_path).write_text(
         json.dumps(
@@ -133,6 +134,7 @@ def prepare(out_path: str, participants: int, reseed: bool) -> None:
                 "seed_seconds": seed_seconds,
                 "consistency": consistency,
                 "cookies": cookies,
+                "post_cookies": post_cookies,
                 "csrf_token": csrf_token,
                 "draw_path": draw_path,
                 "queries": queries,
@@ -141,45 +143,84 @@ def prepare(out_path: str, participants: int, reseed: bool) -> None:
     )
 
 
-def _count_post(client, host):
-    import re as _re
+def _session_cookie(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return f"sessionid={client.cookies['sessionid'].value}"
+
+
+def _post_users_ensure():
+    """USERS participants who log the bench's runs, joined through the service, no seeded
+    runs: the runs they log must not be refused as duplicates of seeded ones."""
+    from allauth.account.models import EmailAddress
+
+    from accounts.models import User
+    from programme import services
+    from programme.selectors import active_programme
+
+    programme = active_programme()
+    users = []
+    for n in range(1, USERS + 1):
+        user, created = User.objects.get_or_create(email=f"benchpost{n}@example.org")
+        if created:
+            user.set_unusable_password()
+            user.save()
+            EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+            services.participant_join(
+                user=user,
+                programme=programme,
+                display_name=f"Poster {n}",
+                time_zone="Europe/London",
+                units="km",
+                country="GB",
+                confirmed_age=True,
+                confirmed_residence=True,
+                accepted_rules=True,
+            )
+        users.append(user)
+    return users
+
+
+def _count_post(user, host):
+    """Queries of one run POST (a run by a POST user, before any the bench has logged)."""
     import uuid
-
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-    from django.utils import timezone
-
-    form = client.get("/runs/new/", **host)
-    token = _re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', form.content).group(1)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.post(
-            "/runs/new/",
-            run_form_data(token.decode(), timezone.now(), str(uuid.uuid4())),
-            **host,
-        )
-    assert response.status_code == 302, response.content[:2000]
-    return len(queries)
-
-
-def run_started_at(now) -> str:
-    """An hour ago in the bench participants' zone, as the run form takes it."""
     import zoneinfo
     from datetime import timedelta
 
-    local = (now - timedelta(hours=1)).astimezone(zoneinfo.ZoneInfo("Europe/London"))
-    return local.strftime("%Y-%m-%dT%H:%M")
+    from django.db import connection
+    from django.db.models import Min
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
 
+    from programme.models import Run
 
-def run_form_data(csrf_token, now, submission_token):
-    return {
-        "csrfmiddlewaretoken": csrf_token,
-        "submission_token": submission_token,
-        "started_at": run_started_at(now),
-        "distance": "5.00",
-        "duration": "0:30:00",
+    client = Client()
+    client.force_login(user)
+    earliest = Run.objects.filter(participant__user=user).aggregate(first=Min("started_at"))
+    started_at = min(
+        timezone.now() - timedelta(hours=1),
+        (earliest["first"] or timezone.now()) - timedelta(minutes=6),
+    )
+    form = client.get("/runs/new/", **host)
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', form.content).group(1)
+    data = {
+        "csrfmiddlewaretoken": token.decode(),
+        "submission_token": str(uuid.uuid4()),
+        "started_at": started_at.astimezone(zoneinfo.ZoneInfo("Europe/London")).strftime(
+            "%Y-%m-%dT%H:%M"
+        ),
+        "distance": "1.00",
+        "duration": "0:05:00",
         "effort": "5",
         "notes": "bench",
     }
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/runs/new/", data, **host)
+    assert response.status_code == 302, response.content[-3000:]
+    return len(queries)
 
 
 # Serving and load -----------------------------------------------------------------------
@@ -257,8 +298,31 @@ class Gunicorn:
         self.log.close()
 
 
+def post_base(database_url: str) -> tuple[int, int]:
+    """The Unix time the POST script counts down from (six minutes a run), and the bench
+    zone's UTC offset then: before every run the bench has logged so far and at most an
+    hour ago, so no run it logs is refused as a duplicate of another."""
+    import zoneinfo
+    from datetime import UTC, datetime, timedelta
+
+    import psycopg
+
+    with psycopg.connect(database_url) as conn:
+        earliest = conn.execute(
+            "SELECT min(r.started_at) FROM programme_run r "
+            "JOIN programme_participant p ON p.id = r.participant_id "
+            "JOIN accounts_user u ON u.id = p.user_id WHERE u.email LIKE 'benchpost%%'"
+        ).fetchone()[0]
+    base = datetime.now(UTC) - timedelta(hours=1)
+    if earliest is not None:
+        base = min(base, earliest - timedelta(minutes=6))
+    offset = base.astimezone(zoneinfo.ZoneInfo("Europe/London")).utcoffset()
+    return int(base.timestamp()), int(offset.total_seconds())
+
+
 def wrk(url: str, *, connections: int, duration: int, env: dict) -> dict:
     threads = 1 if connections == 1 else 2
+    env = {**env, "BENCH_THREADS": str(threads)}
     executable = shutil.which("wrk")
     if executable is None:
         raise SystemExit("wrk is not installed (apt-get install wrk)")
