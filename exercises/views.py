@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from core.public_pages import public_page
 from programme.access import participant_required
 from programme.errors import ProgrammeError
 
@@ -20,6 +21,7 @@ BLANK_ROWS_AFTER_ROUTINE = 2
 
 
 @require_safe
+@public_page
 def exercise_list(request):
     equipment = list(selectors.equipment_all())
     form = CatalogueFilterForm(request.GET or None, equipment=equipment)
