@@ -18,10 +18,11 @@ from dataclasses import dataclass
 class Benchmark:
     name: str
     needs: tuple[str, ...] = ()
+    args: tuple[str, ...] = ()
 
     @property
     def command(self):
-        return [sys.executable, "-m", f"benchmarks.{self.name}"]
+        return [sys.executable, "-m", f"benchmarks.{self.name}", *self.args]
 
 
 # In the order `make bench` runs them: the ones that need nothing first.
@@ -30,7 +31,9 @@ BENCHMARKS = [
     Benchmark("activity_files"),
     Benchmark("parse_memory"),
     Benchmark("programme_scale", needs=("postgresql", "redis")),
-    Benchmark("draw_snapshot", needs=("postgresql",)),
+    # --keep: draw_verify times the verifier on the draw this one published.
+    Benchmark("draw_snapshot", needs=("postgresql",), args=("--keep", "--reuse")),
+    Benchmark("draw_verify", needs=("postgresql",)),  # times the verifier on draw_snapshot's file
     Benchmark("signup_timing", needs=("postgresql", "redis")),
 ]
 

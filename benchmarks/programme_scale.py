@@ -3,7 +3,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/virtualrun REDIS_URL=redis://127.0.0.1:6379/0 \
         .venv/bin/python benchmarks/programme_scale.py [--participants 100000]
 
-Works in a throwaway database (<name>_bench), created and dropped here. Prints each
+Works in a throwaway database (<name>_scale_bench), created and dropped here. Prints each
 step's time against its budget and whether the leaderboard plan reads an index.
 """
 
@@ -34,7 +34,9 @@ def main():
         sys.exit("Set DATABASE_URL to a PostgreSQL server (see the docstring).")
 
     creation = connection.creation
-    settings.DATABASES["default"]["TEST"]["NAME"] = settings.DATABASES["default"]["NAME"] + "_bench"
+    settings.DATABASES["default"]["TEST"]["NAME"] = (
+        settings.DATABASES["default"]["NAME"] + "_scale_bench"
+    )
     old_name = creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
         return run(args.participants)

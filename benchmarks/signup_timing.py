@@ -8,7 +8,7 @@ the time alone tells which addresses are registered. Both go through the test cl
 the production password hasher (Django's default PBKDF2) and the test settings otherwise
 (email to the in-memory outbox, so no mail server's time blurs the figures).
 
-Works in a throwaway database (<name>_bench), created and dropped here. Each round signs up
+Works in a throwaway database (<name>_signup_bench), created and dropped here. Each round signs up
 one fresh address and one taken address, alternating which goes first; prints the medians.
 Budget: the medians differ by less than 10 % of the new-address median. Exit status 1 if not.
 """
@@ -48,7 +48,9 @@ def main():
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
     get_hashers.cache_clear()
     settings.ACCOUNT_RATE_LIMITS = False  # many sign-ups from one address, on purpose
-    settings.DATABASES["default"]["TEST"]["NAME"] = settings.DATABASES["default"]["NAME"] + "_bench"
+    settings.DATABASES["default"]["TEST"]["NAME"] = (
+        settings.DATABASES["default"]["NAME"] + "_signup_bench"
+    )
     creation = connection.creation
     old_name = creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from core.public_pages import public_page
 from programme.access import participant_required
 from programme.errors import ProgrammeError
 from programme.selectors import loggable_levels
@@ -23,6 +24,7 @@ BLANK_ROWS_AFTER_ROUTINE = 2
 
 
 @require_safe
+@public_page
 def exercise_list(request):
     equipment = list(selectors.equipment_all())
     form = CatalogueFilterForm(request.GET or None, equipment=equipment)

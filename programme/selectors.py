@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -257,6 +256,15 @@ def run_for(participant, run_id):
     return Run.objects.filter(participant=participant, pk=run_id).select_related("level").first()
 
 
+def _count_ahead(farther, tied_before):
+    """How many rank above: those farther, plus those as far with a smaller id (one query).
+
+    A UNION ALL of two index range scans. Written as one filter with an OR, PostgreSQL reads
+    every opted-in row of the board instead (7 ms rather than 1 ms at 66,000; bench/README.md).
+    """
+    return farther.values("pk").union(tied_before.values("pk"), all=True).count()
+
+
 def leaderboard_for(participant, *, scope, now, size=50):
     """Top ``size`` opted-in participants by distance this week or overall, and the viewer's rank.
 
@@ -277,10 +285,10 @@ def leaderboard_for(participant, *, scope, now, size=50):
         mine = tallies.filter(participant=participant).first()
         my_distance = mine.distance_m if mine else None
         ahead = (
-            tallies.filter(
-                Q(distance_m__gt=my_distance)
-                | Q(distance_m=my_distance, participant_id__lt=participant.pk)
-            ).count()
+            _count_ahead(
+                tallies.filter(distance_m__gt=my_distance),
+                tallies.filter(distance_m=my_distance, participant_id__lt=participant.pk),
+            )
             if mine
             else None
         )
@@ -292,10 +300,10 @@ def leaderboard_for(participant, *, scope, now, size=50):
         ]
         my_distance = participant.total_distance_m if participant.leaderboard_opt_in else None
         ahead = (
-            opted_in.filter(
-                Q(total_distance_m__gt=my_distance)
-                | Q(total_distance_m=my_distance, pk__lt=participant.pk)
-            ).count()
+            _count_ahead(
+                opted_in.filter(total_distance_m__gt=my_distance),
+                opted_in.filter(total_distance_m=my_distance, pk__lt=participant.pk),
+            )
             if my_distance is not None
             else None
         )

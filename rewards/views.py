@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from core.public_pages import public_page
 from notifications.selectors import notice_emails_owed
 from notifications.tasks import notice_emails_queue
 from programme.access import participant_required
@@ -63,6 +64,7 @@ def claim(request, participant, result_id):
 
 
 @require_safe
+@public_page
 def draw_detail(request, slug):
     context = selectors.public_draw(slug)
     if context is None:

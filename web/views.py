@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from core.branding import brand_for
+from core.public_pages import public_page
 from programme import services as programme_services
 from programme.access import participant_required
 from programme.forms import ProfileForm
@@ -29,13 +30,29 @@ logger = logging.getLogger(__name__)
 
 
 @require_safe
+@public_page
 def landing(request):
     return render(request, "web/landing.html", landing_for(active_programme(), timezone.now()))
 
 
 @require_safe
+@public_page
 def rules(request):
     return render(request, "web/rules.html", landing_for(active_programme(), timezone.now()))
+
+
+@require_safe
+def brand_css(request):
+    """The brand colours as a stylesheet, so pages need no inline style (and no CSP nonce).
+
+    The page links it with the colours in its address, so a new colour is a new address and
+    this one may be kept for a day.
+    """
+    brand = brand_for(active_programme())
+    css = f":root {{ --brand: {brand['primary_colour']}; --accent: {brand['accent_colour']}; }}\n"
+    response = HttpResponse(css, content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @participant_required

@@ -3,13 +3,19 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import STORAGES, env, mailer_from_url
+from .base import DATABASES, STORAGES, env, mailer_from_url
 
 # No default: a missing DJANGO_SECRET_KEY stops start-up with ImproperlyConfigured.
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 if DEBUG:
     raise ImproperlyConfigured("DJANGO_DEBUG must be off in production.")
+
+# Each gunicorn worker keeps its database connection between requests: opening one costs
+# the worker and the server a few milliseconds of CPU on every page (bench/README.md).
+# CONN_HEALTH_CHECKS (base.py) replaces a kept connection that broke; CONN_MAX_AGE=0 in the
+# environment opens one per request again (e.g. behind a transaction-pooling PgBouncer).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 
 # HTTPS: the proxy in front terminates TLS and says so in X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

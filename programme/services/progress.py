@@ -1,6 +1,7 @@
 """The one place where a level is completed or taken back, and the numbers kept beside it."""
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -39,10 +40,14 @@ def level_progress_refresh(*, participant, level, now):
         counts[kind.tally_field] = kind.model.objects.filter(
             participant=participant, level=level
         ).count()
-    WeeklyTally.objects.update_or_create(
-        participant=participant,
-        level=level,
-        defaults={**counts, "leaderboard_opt_in": participant.leaderboard_opt_in},
+    # One INSERT … ON CONFLICT DO UPDATE (update_or_create takes a savepoint, a locking
+    # SELECT and then an UPDATE: four statements on every activity change).
+    fields = {**counts, "leaderboard_opt_in": participant.leaderboard_opt_in}
+    WeeklyTally.objects.bulk_create(
+        [WeeklyTally(participant=participant, level=level, **fields)],
+        update_conflicts=True,
+        unique_fields=["participant", "level"],
+        update_fields=list(fields),
     )
     met = level.goals_met(
         runs=counts["run_count"],
@@ -91,13 +96,18 @@ def _completions_locked(level):
 
 
 def participant_totals_refresh(*, participant):
-    """Keep the leaderboard's and the draw's numbers on the participant row."""
-    distance = WeeklyTally.objects.filter(participant=participant).aggregate(
-        total=Sum("distance_m")
-    )
-    tickets = LevelCompletion.objects.filter(participant=participant).aggregate(
-        total=Sum("tickets")
-    )
+    """Keep the leaderboard's and the draw's numbers on the participant row (one UPDATE)."""
+
+    def total(model, field):
+        sums = (
+            model.objects.filter(participant_id=participant.pk)
+            .values("participant_id")
+            .annotate(total=Sum(field))
+            .values("total")
+        )
+        return Coalesce(Subquery(sums), 0)
+
     Participant.objects.filter(pk=participant.pk).update(
-        total_distance_m=distance["total"] or 0, tickets=tickets["total"] or 0
+        total_distance_m=total(WeeklyTally, "distance_m"),
+        tickets=total(LevelCompletion, "tickets"),
     )

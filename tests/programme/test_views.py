@@ -204,6 +204,24 @@ def test_the_leaderboard_ranks_opted_in_runners_and_shows_mine(client, programme
     assert "180%" in body and "9.00 km" not in body
 
 
+@pytest.mark.parametrize("scope", ["", "?scope=overall"])
+def test_my_rank_counts_those_farther_and_the_earlier_joiners_level_with_me(
+    client, programme, scope
+):
+    from programme.services import level_progress_refresh
+
+    week1 = Level.objects.get(programme=programme, number=1)
+    runners = ParticipantFactory.create_batch(4, programme=programme, leaderboard_opt_in=True)
+    # Two ahead by distance, one level with the last but joined before: number 4.
+    for runner, km in zip(runners, [9, 8, 5, 5], strict=True):
+        RunFactory(participant=runner, level=week1, distance_m=km * 1000, duration_s=km * 400)
+        level_progress_refresh(participant=runner, level=week1, now=timezone.now())
+    client.force_login(runners[3].user)
+    assert "You are number 4" in client.get(f"/leaderboard/{scope}").content.decode()
+    client.force_login(runners[2].user)
+    assert "You are number 3" in client.get(f"/leaderboard/{scope}").content.decode()
+
+
 # Query counts stay constant as data grows -------------------------------------------------------
 
 

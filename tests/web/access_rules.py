@@ -4,6 +4,7 @@ RULES = {
     # @require_safe: a POST is 405 for everyone.
     "web:landing": public("/"),
     "web:rules": public("/rules/"),
+    "web:brand_css": public("/brand.css"),
     "web:healthz": public("/healthz"),
     "web:readyz": public("/readyz"),
     # Participants only: anonymous → login, signed in but not joined (staff too) → join.

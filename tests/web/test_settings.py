@@ -343,3 +343,26 @@ def test_the_run_command_writes_emails_to_var_mail_and_logs_them():
     assert path.parent == ROOT / "var" / "mail"
     assert LONG_LINK[:40] in path.read_text()
     path.unlink()
+
+
+def test_production_keeps_database_connections_and_checks_them():
+    """A connection per request cost each page milliseconds of CPU (bench/README.md)."""
+    script = (
+        "from config.settings import production as p; "
+        "d = p.DATABASES['default']; print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    )
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "CONN_MAX_AGE"
+    }
+    environment.update(DJANGO_SECRET_KEY="x" * 50, EMAIL_URL="smtp://mail.example.org:587")
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    max_age, health_checks = result.stdout.split()
+    assert int(max_age) >= 60
+    assert health_checks == "True"

@@ -1,0 +1,68 @@
+"""Profile one page in-process against the seeded bench database (production settings).
+
+    .venv/bin/python -m bench.profile /dashboard/ [--user typical|heavy|anonymous] [-n 50]
+
+Prints the time per request, the SQL it ran (with each query's time) and cProfile's top
+functions by cumulative and by own time. Run ``python -m bench`` once first (it seeds).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import sys
+import time
+
+from bench.__main__ import bench_database_url
+from bench.pages import production_env
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.profile")
+    parser.add_argument("path")
+    parser.add_argument("--user", default="typical", choices=["typical", "heavy", "anonymous"])
+    parser.add_argument("-n", type=int, default=50)
+    parser.add_argument("--top", type=int, default=30)
+    args = parser.parse_args(argv)
+
+    if os.environ.get("DJANGO_SETTINGS_MODULE") != "config.settings.production":
+        bench_url, _ = bench_database_url(os.environ["DATABASE_URL"])
+        os.environ.update(production_env(bench_url))
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import User
+    from bench import seed
+
+    client = Client()
+    if args.user != "anonymous":
+        email = seed.TYPICAL_EMAIL if args.user == "typical" else seed.HEAVY_EMAIL
+        client.force_login(User.objects.get(email=email))
+    host = {"HTTP_HOST": "127.0.0.1", "secure": True}
+    client.get(args.path, **host)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(args.path, **host)
+    print(f"{args.path}: {response.status_code}, {len(response.content):,} bytes")
+    for query in queries:
+        print(f"  {float(query['time']) * 1000:6.1f} ms  {query['sql'][:160]}")
+    started = time.perf_counter()
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(args.n):
+        client.get(args.path, **host)
+    profiler.disable()
+    print(f"{(time.perf_counter() - started) / args.n * 1000:.1f} ms per request (profiled)")
+    stats = pstats.Stats(profiler).strip_dirs()
+    stats.sort_stats("cumulative").print_stats(args.top)
+    stats.sort_stats("tottime").print_stats(args.top)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

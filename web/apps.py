@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class WebConfig(AppConfig):
+    name = "web"
+
+    def ready(self):
+        from . import signals
+
+        signals.public_pages_watch()
