@@ -33,7 +33,7 @@ from tests.conftest import _skip_or_fail
 from tests.faults.servers import OwnPostgres, OwnRedis, free_port, wait_until
 from tests.integration.test_processes import BIN_DIR, PROJECT_DIR, production_env, start
 
-pytestmark = [pytest.mark.services, pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.faults, pytest.mark.services, pytest.mark.browser, pytest.mark.slow]
 
 DATABASE = "virtualrun"
 GPX = PROJECT_DIR / "tests" / "fixtures" / "activities" / "slither-running.gpx"
