@@ -77,7 +77,7 @@ def test_staff_schedule_close_and_run_a_draw_in_the_admin(page, live_server, wor
     page.get_by_text("Drawn. The seed and the result are published.").wait_for(timeout=30_000)
     assert page.get_by_role("link", name="Refresh").is_hidden()
     # The bar and its words follow too: plain words, never a task state.
-    assert page.get_by_text("All 4 entrants ranked; 3 places written").is_visible()
+    assert page.get_by_text("All 4 entrants ranked; 3 places written").first.is_visible()
     assert page.locator("#draw-progress-bar").evaluate("bar => [bar.value, bar.max]") == [4, 4]
     assert "PENDING" not in page.content() and "STARTED" not in page.content()
     assert fits_the_screen(page)
