@@ -13,7 +13,7 @@ import pytest
 from programme.models import Run, Source
 from tests.celery_worker import wait_for
 from tests.e2e.test_programme import sign_in
-from tests.strava.fixtures import ATHLETE_ID
+from tests.strava.fixtures import ATHLETE_ID, strava_event
 
 pytestmark = [pytest.mark.browser, pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -32,15 +32,7 @@ def test_a_runner_connects_strava_and_a_new_run_arrives_by_itself(
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
     activity_id = fake_strava.activity_add(ATHLETE_ID, metres=5000, seconds=1800)
-    event = {
-        "aspect_type": "create",
-        "event_time": 1516126040,
-        "object_id": activity_id,
-        "object_type": "activity",
-        "owner_id": ATHLETE_ID,
-        "subscription_id": 120475,
-        "updates": {},
-    }
+    event = strava_event(activity_id)
     request = urllib.request.Request(
         f"{live_server.url}/strava/webhook/",
         data=json.dumps(event).encode(),

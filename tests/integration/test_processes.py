@@ -33,7 +33,7 @@ from programme.services import level_unlock_notice_key
 from tests.conftest import _skip_or_fail, missing_services
 from tests.factories import ParticipantFactory, ProgrammeFactory
 from tests.strava.fake_strava import FakeStrava
-from tests.strava.fixtures import ATHLETE_ID, connect
+from tests.strava.fixtures import ATHLETE_ID, connect, strava_event
 
 pytestmark = [
     pytest.mark.services,
@@ -363,15 +363,7 @@ def test_a_strava_event_becomes_a_counted_run_through_web_and_worker(deployment,
     runner = ParticipantFactory(programme=programme)
     connect(runner, deployed_strava)
     activity_id = deployed_strava.activity_add(ATHLETE_ID, metres=5000, seconds=1800)
-    event = {
-        "aspect_type": "create",
-        "event_time": 1516126040,
-        "object_id": activity_id,
-        "object_type": "activity",
-        "owner_id": ATHLETE_ID,
-        "subscription_id": 120475,
-        "updates": {},
-    }
+    event = strava_event(activity_id)
     connection = http.client.HTTPConnection("127.0.0.1", deployment.port, timeout=10)
     connection.request(
         "POST",

@@ -56,3 +56,18 @@ def connect(participant, strava, *, scope="read,activity:read", athlete_id=ATHLE
 def connected(runner, fake_strava):
     connect(runner, fake_strava)
     return runner
+
+
+def strava_event(
+    object_id, aspect="create", object_type="activity", owner=ATHLETE_ID, updates=None
+):
+    """A webhook event body, shaped as Strava's webhook guide documents it."""
+    return {
+        "aspect_type": aspect,
+        "event_time": 1516126040,
+        "object_id": object_id,
+        "object_type": object_type,
+        "owner_id": owner,
+        "subscription_id": 120475,
+        "updates": updates or {},
+    }

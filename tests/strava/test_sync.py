@@ -15,20 +15,9 @@ from strava.models import ActivityState, JobKind, StravaActivity, StravaJob, Str
 from strava.quota import next_window, requests_available
 
 from .fixtures import ATHLETE_ID, connect
+from .fixtures import strava_event as event
 
 pytestmark = pytest.mark.django_db
-
-
-def event(object_id, aspect="create", object_type="activity", owner=ATHLETE_ID, updates=None):
-    return {
-        "aspect_type": aspect,
-        "event_time": 1516126040,
-        "object_id": object_id,
-        "object_type": object_type,
-        "owner_id": owner,
-        "subscription_id": 120475,
-        "updates": updates or {},
-    }
 
 
 def arrive(strava, activity_id, aspect="create"):
