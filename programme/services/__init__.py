@@ -4,7 +4,14 @@ from .activity import activity_change, activity_week
 from .levels import level_save, levels_progress_refresh, programme_levels_ensure
 from .participants import participant_join, participant_update
 from .progress import level_progress_refresh, participant_lock, participant_totals_refresh
-from .runs import run_delete, run_log, run_review, run_review_notice_key, run_update
+from .runs import (
+    run_delete,
+    run_log,
+    run_review,
+    run_review_notice_key,
+    run_too_short_reason,
+    run_update,
+)
 from .unlocks import level_unlock_notice_key, levels_announce_due
 
 __all__ = [
@@ -24,5 +31,6 @@ __all__ = [
     "run_log",
     "run_review",
     "run_review_notice_key",
+    "run_too_short_reason",
     "run_update",
 ]
