@@ -85,6 +85,9 @@ class ActivityUpload(TimeStampedModel):
         _("state"), max_length=8, choices=UploadState, default=UploadState.QUEUED
     )
     message = models.CharField(_("message"), max_length=500, blank=True)
+    # The file's activities that were not imported, each with why:
+    # [{"sport", "started_at" (ISO or null), "distance_m" (or null), "reason"}].
+    skipped = models.JSONField(_("activities left out"), default=list, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     file_deleted_at = models.DateTimeField(_("file deleted at"), null=True, blank=True)
 

@@ -1,11 +1,13 @@
 """Reads for the import page, its status JSON, a run's track and the stalled-upload sweep."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.units import format_distance
 from programme.models import Run
@@ -76,6 +78,45 @@ def batch_progress(uploads):
     return sum(1 for u in batch if u.is_finished), len(batch)
 
 
+def batch_summary(uploads):
+    """One sentence on the latest batch as it stands: what is being read, what became of it.
+
+    The page says this instead of a one-off "being imported" flash, so it never goes on
+    promising an import after the files were refused.
+    """
+    if not uploads:
+        return ""
+    batch = [u for u in uploads if u.batch == uploads[0].batch]
+    waiting = sum(1 for u in batch if not u.is_finished)
+    if waiting:
+        return ngettext(
+            "%(count)s file is being read.", "%(count)s files are being read.", waiting
+        ) % {"count": waiting}
+    counts = {state: sum(1 for u in batch if u.state == state) for state in UploadState}
+    parts = []
+    if counts[UploadState.DONE]:
+        parts.append(_("%(count)s imported") % {"count": counts[UploadState.DONE]})
+    if counts[UploadState.REFUSED]:
+        parts.append(_("%(count)s refused") % {"count": counts[UploadState.REFUSED]})
+    if counts[UploadState.FAILED]:
+        parts.append(_("%(count)s failed") % {"count": counts[UploadState.FAILED]})
+    return ngettext(
+        "Latest upload, %(count)s file: %(outcome)s.",
+        "Latest upload, %(count)s files: %(outcome)s.",
+        len(batch),
+    ) % {"count": len(batch), "outcome": ", ".join(parts)}
+
+
+def _skipped_label(row, participant):
+    parts = [row["sport"]]
+    if row.get("started_at"):
+        moment = datetime.fromisoformat(row["started_at"]).astimezone(participant.tz)
+        parts.append(date_format(moment, "D j M Y, H:i"))
+    if row.get("distance_m"):
+        parts.append(format_distance(row["distance_m"], participant.units))
+    return " · ".join(parts)
+
+
 def _upload_row(upload, participant):
     """One upload as the import page and its status JSON both show it."""
     return {
@@ -86,6 +127,10 @@ def _upload_row(upload, participant):
         "step": upload_progress_step(upload.state),
         "finished": upload.is_finished,
         "message": upload.message,
+        "skipped": [
+            {"label": _skipped_label(row, participant), "reason": row["reason"]}
+            for row in upload.skipped
+        ],
         "runs": [
             {
                 "url": reverse("programme:run", args=[run.pk]),
@@ -110,6 +155,7 @@ def import_page_for(participant, now):
         "uploads": [(upload, _upload_row(upload, participant)) for upload in uploads],
         "batch_finished": finished,
         "batch_total": total,
+        "batch_summary": batch_summary(uploads),
         "pending": any(not u.is_finished for u in uploads),
         "uploads_today": today,
         "uploads_total": all_time,
@@ -130,7 +176,7 @@ def import_status_for(participant):
     finished, total = batch_progress(uploads)
     return {
         "pending": any(not u.is_finished for u in uploads),
-        "batch": {"finished": finished, "total": total},
+        "batch": {"finished": finished, "total": total, "summary": batch_summary(uploads)},
         "uploads": [_upload_row(upload, participant) for upload in uploads],
     }
 

@@ -16,12 +16,17 @@ from django.utils.translation import ngettext
 
 from core.units import format_duration
 from programme.errors import ProgrammeError
-from programme.models import ReviewStatus, Source
+from programme.models import Programme, ReviewStatus, Source
 from programme.selectors import moment_text
-from programme.services import participant_lock, run_log
+from programme.services import participant_lock, run_log, run_too_short_reason
 from programme.services.runs import IMPOSSIBLE_PACE_S_PER_KM, REVIEW_PACE_S_PER_KM
 
-from .activity_files import MAX_ACTIVITIES_PER_FILE, ActivityFileError, parse_activity_file
+from .activity_files import (
+    MAX_ACTIVITIES_PER_FILE,
+    ActivityFileError,
+    SkippedActivity,
+    read_activity_file,
+)
 from .models import (
     UPLOAD_FINAL_STATES,
     UPLOAD_HOLDING_STATES,
@@ -131,11 +136,46 @@ def activity_uploads_create(*, participant, files, now=None):
     return outcome
 
 
-def _finish_upload(upload_id, state, message, now):
+def _finish_upload(upload_id, state, message, now, skipped=()):
     """Record how an upload ended, unless another attempt already did."""
     return ActivityUpload.objects.filter(pk=upload_id, state=UploadState.PARSING).update(
-        state=state, message=str(message)[:500], updated_at=now
+        state=state,
+        message=str(message)[:500],
+        skipped=_skipped_rows(skipped),
+        updated_at=now,
     )
+
+
+def _skipped_rows(skipped):
+    """The activities left out, as the upload stores them (at most one file's worth)."""
+    return [
+        {
+            "sport": item.sport,
+            "started_at": item.started_at.isoformat() if item.started_at else None,
+            "distance_m": item.distance_m,
+            "reason": str(item.reason)[:300],
+        }
+        for item in list(skipped)[:MAX_ACTIVITIES_PER_FILE]
+    ]
+
+
+def _too_short(activities, programme, units):
+    """(activities long enough to count, [SkippedActivity] for the others): the same
+    minimum distance and duration as a typed run, from the programme."""
+    kept, skipped = [], []
+    for activity in activities:
+        reason = run_too_short_reason(
+            programme=programme,
+            distance_m=activity.distance_m,
+            duration_s=activity.duration_s,
+            units=units,
+        )
+        if reason:
+            sport = activity.sport or "activity"
+            skipped.append(SkippedActivity(sport, activity.started_at, activity.distance_m, reason))
+        else:
+            kept.append(activity)
+    return kept, skipped
 
 
 def track_hold_reason(speed_mps):
@@ -195,7 +235,7 @@ def run_from_activity(*, participant, activity, now, upload=None):
     return run
 
 
-def _done_message(runs):
+def _done_message(runs, skipped):
     held = sum(1 for run in runs if run.status == ReviewStatus.HELD)
     message = ngettext("%(count)s run imported.", "%(count)s runs imported.", len(runs)) % {
         "count": len(runs)
@@ -204,10 +244,26 @@ def _done_message(runs):
         message += " " + ngettext(
             "%(count)s is held for review.", "%(count)s are held for review.", held
         ) % {"count": held}
+    if skipped:
+        message += " " + ngettext(
+            "%(count)s activity was left out; see why below.",
+            "%(count)s activities were left out; see why below.",
+            len(skipped),
+        ) % {"count": len(skipped)}
     return message
 
 
-def _write_runs(*, upload_id, activities, now):
+def _nothing_counted(skipped):
+    """The refusal of a file none of whose activities counts, with each one's reason."""
+    if len(skipped) == 1:
+        return ProgrammeError(skipped[0].reason)
+    return ProgrammeError(
+        _("None of the %(count)s activities in this file counts as a run.")
+        % {"count": len(skipped)}
+    )
+
+
+def _write_runs(*, upload_id, activities, skipped=(), now):
     """All the file's runs and the upload's "done", in one transaction — or nothing at all.
 
     One refused activity refuses the whole file, naming the activity: a partly imported file
@@ -226,6 +282,13 @@ def _write_runs(*, upload_id, activities, now):
         upload = ActivityUpload.objects.select_for_update().get(pk=upload_id)
         if upload.state != UploadState.PARSING:
             return upload  # another attempt finished it first
+        activities, too_short = _too_short(activities, participant.programme, participant.units)
+        skipped = sorted(
+            [*skipped, *too_short],
+            key=lambda item: (item.started_at is None, item.started_at or now),
+        )
+        if not activities:
+            raise _NothingCounted(_nothing_counted(skipped).message, skipped)
         runs = []
         for number, activity in enumerate(activities, start=1):
             try:
@@ -250,8 +313,9 @@ def _write_runs(*, upload_id, activities, now):
                     }
                 ) from error
         upload.state = UploadState.DONE
-        upload.message = _done_message(runs)
-        upload.save(update_fields=["state", "message", "updated_at"])
+        upload.message = _done_message(runs, skipped)
+        upload.skipped = _skipped_rows(skipped)
+        upload.save(update_fields=["state", "message", "skipped", "updated_at"])
     return upload
 
 
@@ -281,14 +345,26 @@ def activity_upload_process(*, upload_id, now=None):
         return ActivityUpload.objects.filter(pk=upload_id).first()
     try:
         upload = ActivityUpload.objects.get(pk=upload_id)
+        walks_count = (
+            Programme.objects.filter(participants=upload.participant_id)
+            .values_list("walks_count", flat=True)
+            .get()
+        )
         with upload.file.open("rb") as stream:
-            activities = parse_activity_file(stream, now=now)
-        return _write_runs(upload_id=upload_id, activities=activities, now=now)
+            reading = read_activity_file(stream, now=now, walks_count=walks_count)
+        return _write_runs(
+            upload_id=upload_id,
+            activities=reading.activities,
+            skipped=reading.skipped,
+            now=now,
+        )
     except ActivityFileError as error:
         if isinstance(error.__cause__, SoftTimeLimitExceeded):
             _finish_upload(upload_id, UploadState.FAILED, _too_slow_message(), now)
         else:
-            _finish_upload(upload_id, UploadState.REFUSED, error.message, now)
+            _finish_upload(upload_id, UploadState.REFUSED, error.message, now, error.skipped)
+    except _NothingCounted as error:
+        _finish_upload(upload_id, UploadState.REFUSED, error.message, now, error.skipped)
     except ProgrammeError as error:
         _finish_upload(upload_id, UploadState.REFUSED, error.message, now)
     except SoftTimeLimitExceeded:
@@ -306,6 +382,14 @@ def activity_upload_process(*, upload_id, now=None):
             now,
         )
     return ActivityUpload.objects.filter(pk=upload_id).first()
+
+
+class _NothingCounted(ProgrammeError):
+    """No activity of the file counts: the upload is refused, listing each with its reason."""
+
+    def __init__(self, message, skipped):
+        super().__init__(message)
+        self.skipped = skipped
 
 
 def _too_slow_message():

@@ -5,7 +5,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -17,7 +16,7 @@ from .uploads import MAX_FILE_BYTES, MAX_REQUEST_BYTES, MEGABYTE, REQUEST_TOO_LA
 
 
 def _say_upload_outcome(request, dropped, outcome):
-    """One message per file that was not queued, with the reason; one for those that were."""
+    """One message per file that was not queued, with the reason."""
     for name, reason in dropped:
         if reason == REQUEST_TOO_LARGE:
             text = _("%(name)s: not uploaded, the files together went over %(limit)s MB.")
@@ -36,15 +35,8 @@ def _say_upload_outcome(request, dropped, outcome):
         else:
             more = ""
         messages.error(request, format_html("{}: {}{}", refusal.name, refusal.message, more))
-    if outcome and outcome.created:
-        count = len(outcome.created)
-        messages.success(
-            request,
-            ngettext(
-                "%(count)s file is being imported.", "%(count)s files are being imported.", count
-            )
-            % {"count": count},
-        )
+    # The files queued are followed on the page itself (its batch summary), not by a flash
+    # that would go on saying "being imported" after they were refused.
 
 
 @participant_required

@@ -52,6 +52,26 @@ class Programme(TimeStampedModel):
         default=3,
         help_text=_("How many days after a week ends its activity may still be logged."),
     )
+    run_min_distance_m = models.PositiveIntegerField(
+        _("shortest run that counts (metres)"),
+        default=500,
+        validators=[MinValueValidator(1)],
+        help_text=_("Typed and imported runs shorter than this are refused."),
+    )
+    run_min_duration_s = models.PositiveIntegerField(
+        _("shortest run that counts (seconds)"),
+        default=120,
+        validators=[MinValueValidator(1)],
+        help_text=_("Typed and imported runs that took less time than this are refused."),
+    )
+    walks_count = models.BooleanField(
+        _("walks count as runs"),
+        default=False,
+        help_text=_(
+            "Whether imported walks and hikes (by their sport, or by a walking pace when the "
+            "file names none) count as runs."
+        ),
+    )
     rules = models.TextField(_("official rules"), blank=True)
     is_active = models.BooleanField(_("active"), default=False)
     primary_colour = models.CharField(

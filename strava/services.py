@@ -299,9 +299,7 @@ def _activity_job(job, now):
     elif activity.get("visibility") == "only_me" and not link.reads_private:
         reason = _("Private on Strava, and you did not allow private activities.")
     else:
-        reason = sport_refusal(
-            activity, walks_count=getattr(participant.programme, "walks_count", False)
-        )
+        reason = sport_refusal(activity, walks_count=participant.programme.walks_count)
     if reason:
         if record is not None and record.run_id is not None:
             _withdraw(record, reason, now)
@@ -392,7 +390,7 @@ def _backfill_job(job, now):
     )
     quota_record(response.limits, now)
     activities = response.data or []
-    sports = RUN_SPORTS | (WALK_SPORTS if getattr(programme, "walks_count", False) else set())
+    sports = RUN_SPORTS | (WALK_SPORTS if programme.walks_count else set())
     seen = set(
         StravaActivity.objects.filter(activity_id__in=[a["id"] for a in activities]).values_list(
             "activity_id", flat=True

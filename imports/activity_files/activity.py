@@ -12,13 +12,16 @@ from datetime import UTC, datetime, timedelta
 
 from . import geo
 from .errors import SKIPPABLE_CODES, ActivityFileError
-from .sports import RUNNING, UNKNOWN, describe_sport, is_transition, normalise_sport
+from .sports import RUNNING, UNKNOWN, WALKING, describe_sport, is_transition, normalise_sport
 
 __all__ = [
     "MAX_ACTIVITIES_PER_FILE",
     "MAX_TRACK_POINTS",
+    "WALKING_PACE_S_PER_KM",
+    "FileReading",
     "ParsedActivity",
     "RawActivity",
+    "SkippedActivity",
     "build_activity",
     "check_position",
     "too_many_activities",
@@ -40,6 +43,9 @@ MAX_TRACK_POINTS = 100_000
 #: activity costs a few bytes to write but a kilobyte to hold, so 3.5 million <trk/> in 20 MB
 #: took 800 MB when they were counted only after reading the whole file.
 MAX_ACTIVITIES_PER_FILE = 20
+#: An activity whose file names no sport and whose moving pace is slower than this (12:00 per
+#: km) is a walk or a hike: even a slow jog is faster. It counts only where walks count.
+WALKING_PACE_S_PER_KM = 720
 
 # A sample is (t, lat, lon, ele, dist): t in POSIX seconds, dist the device's own cumulative
 # distance in metres (FIT records, TCX trackpoints); any of them may be None.
@@ -58,6 +64,24 @@ class ParsedActivity:
     track: tuple[tuple[float, float], ...]  # (lat, lon), cleaned, at most 500 points
     splits_s: tuple[int, ...]  # seconds per whole kilometre, from the track
     max_sustained_speed_mps: float  # best speed held over >= 60 s and >= 200 m
+
+
+@dataclass(frozen=True)
+class SkippedActivity:
+    """An activity of the file that is not imported, and why (a sentence for its owner)."""
+
+    sport: str  # a short name for display: "cycling", "walking", "activity" when unknown
+    started_at: datetime | None  # when the file says (None when it has no usable time)
+    distance_m: int | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class FileReading:
+    """What a file holds: the activities to import, and those left out with their reason."""
+
+    activities: list[ParsedActivity]
+    skipped: list[SkippedActivity]
 
 
 @dataclass
@@ -258,37 +282,114 @@ def _not_a_run(labels: list[str | int | None]) -> ActivityFileError:
     return ActivityFileError(message, code="not_a_run")
 
 
-def select_runs(raws: list[RawActivity], now: datetime) -> list[ParsedActivity]:
-    """Keep the activities that are runs and build them.
+def _raw_start(raw: RawActivity) -> datetime | None:
+    moments = [s[0] for s in raw.samples if s[0] is not None]
+    moment = raw.start_hint if raw.start_hint is not None else (min(moments) if moments else None)
+    try:
+        return datetime.fromtimestamp(moment, UTC) if moment is not None else None
+    except (OverflowError, OSError, ValueError):
+        return None
 
-    * explicit running activities are taken; other sports are skipped;
-    * if none is explicitly a run, activities with no sport at all (a GPX without <type>, a FIT
-      session of sport "generic") are taken as runs of unknown sport;
-    * if nothing is left, the error names the sport(s) found;
+
+def _skipped(raw: RawActivity, reason: str, activity: ParsedActivity | None = None):
+    sport = describe_sport(raw.sport_label) if raw.sport != UNKNOWN else "activity"
+    if activity is not None:
+        return SkippedActivity(sport, activity.started_at, activity.distance_m, reason)
+    distance = _positive(raw.device_distance_m)
+    return SkippedActivity(sport, _raw_start(raw), round(distance) if distance else None, reason)
+
+
+def _pace_s_per_km(activities: list[ParsedActivity]) -> float:
+    distance = sum(a.distance_m for a in activities)
+    return sum(a.duration_s for a in activities) * 1000 / distance if distance > 0 else 0.0
+
+
+def _walking_pace(activities: list[ParsedActivity]) -> bool:
+    return _pace_s_per_km(activities) > WALKING_PACE_S_PER_KM
+
+
+def _pace_text(activities: list[ParsedActivity]) -> str:
+    seconds = round(_pace_s_per_km(activities))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def select_runs(
+    raws: list[RawActivity], now: datetime, *, walks_count: bool = False
+) -> FileReading:
+    """Keep the activities that count as runs, build them, and say why the others are left out.
+
+    * explicit running activities are taken (and walks and hikes when ``walks_count``); other
+      sports are skipped;
+    * if none is taken so, activities with no sport at all (a GPX without <type>, a FIT
+      session of sport "generic") are taken as runs of unknown sport — unless together they
+      keep a walking pace (slower than ``WALKING_PACE_S_PER_KM``) and walks do not count;
+    * if nothing is left, the error names the sport(s) found, or the reason(s);
     * an activity without usable points is skipped when the file holds other usable runs, but
       a time that is not plausible refuses the whole file.
+
+    Every activity left out is in ``FileReading.skipped`` with its reason (transitions
+    between the legs of a multisport file are no activity of their own and are not listed).
     """
     if len(raws) > MAX_ACTIVITIES_PER_FILE:  # the parsers stop sooner; this is the rule itself
         raise too_many_activities()
-    runs = [r for r in raws if r.sport == RUNNING]
-    if not runs:
-        explicit = [r for r in raws if r.sport != UNKNOWN and not is_transition(r.sport_label)]
+    counted = {RUNNING, WALKING} if walks_count else {RUNNING}
+    activities = [r for r in raws if not is_transition(r.sport_label)]
+    runs = [r for r in activities if r.sport in counted]
+    explicit = [r for r in activities if r.sport not in counted and r.sport != UNKNOWN]
+    unknown_sport = not runs
+    if unknown_sport:
         if explicit:
             raise _not_a_run([r.sport_label for r in explicit])
-        runs = [r for r in raws if r.sport == UNKNOWN and not is_transition(r.sport_label)]
+        runs = [r for r in activities if r.sport == UNKNOWN]
     if not runs:
         raise ActivityFileError("The file holds no activity.", code="no_activity")
+    skipped: list[SkippedActivity] = [
+        _skipped(
+            r,
+            f"This is {_article(describe_sport(r.sport_label))} "
+            f"{describe_sport(r.sport_label)} activity, not a run.",
+        )
+        for r in activities
+        if r not in runs and r.sport != UNKNOWN
+    ] + [
+        _skipped(r, "The file names no sport for this activity, and it holds other runs.")
+        for r in activities
+        if r not in runs and r.sport == UNKNOWN
+    ]
     built: list[ParsedActivity] = []
+    built_raws: list[RawActivity] = []
     first_error: ActivityFileError | None = None
     for raw in runs:
         try:
             built.append(build_activity(raw, now))
+            built_raws.append(raw)
         except ActivityFileError as exc:
             if exc.code not in SKIPPABLE_CODES:
                 raise
             first_error = first_error or exc
+            skipped.append(_skipped(raw, exc.message))
+    # A file that names no sport is one outing, judged as a whole: its stretches together at a
+    # walking pace are a walk, however brisk one stretch between two stops was.
+    if built and unknown_sport and not walks_count and _walking_pace(built):
+        walk = ActivityFileError(
+            f"At {_pace_text(built)} per km this looks like a walk, and walks do not count "
+            "in this programme.",
+            code="walking_pace",
+        )
+        first_error = walk
+        skipped += [
+            _skipped(raw, walk.message, a) for raw, a in zip(built_raws, built, strict=True)
+        ]
+        built = []
+    skipped.sort(key=lambda s: (s.started_at is None, s.started_at or now))
     if not built:
         assert first_error is not None
+        if len(skipped) > 1:
+            raise ActivityFileError(
+                f"None of the {len(skipped)} activities in this file counts as a run.",
+                code="nothing_counted",
+                skipped=skipped,
+            )
         raise first_error
     built.sort(key=lambda a: a.started_at)
-    return built
+    return FileReading(activities=built, skipped=skipped)

@@ -13,10 +13,13 @@ class ActivityFileError(Exception):
     ``"too_large"``, ``"not_a_run"``, ``"damaged"``.
     """
 
-    def __init__(self, message: str, code: str = "invalid") -> None:
+    def __init__(self, message: str, code: str = "invalid", skipped: tuple = ()) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
+        # The activities left out, each with its reason (``SkippedActivity``), when the
+        # file was refused because none of them counts.
+        self.skipped = tuple(skipped)
 
     def __str__(self) -> str:
         return self.message

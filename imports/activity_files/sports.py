@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["RUNNING", "UNKNOWN", "describe_sport", "is_transition", "normalise_sport"]
+__all__ = ["RUNNING", "UNKNOWN", "WALKING", "describe_sport", "is_transition", "normalise_sport"]
 
 RUNNING = "running"
+WALKING = "walking"
 UNKNOWN = ""
 
 _SPORTS: dict[str, str] = {}

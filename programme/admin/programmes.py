@@ -151,6 +151,10 @@ class ProgrammeAdmin(admin.ModelAdmin):
             _("Dates"),
             {"fields": ["starts_on", "time_zone", "unlock_time", "weeks", "logging_close_days"]},
         ),
+        (
+            _("What counts as a run"),
+            {"fields": ["run_min_distance_m", "run_min_duration_s", "walks_count"]},
+        ),
         (_("Texts"), {"fields": ["tagline", "description", "rules"]}),
         (_("Branding"), {"fields": ["primary_colour", "accent_colour", "logo_url"]}),
     ]

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.units import format_duration, pace_seconds
+from core.units import format_distance, format_duration, pace_seconds
 from notifications.models import EmailPolicy, Notice
 
 from ..activities import run_hold_checks
@@ -56,6 +56,35 @@ def _review_status(distance_m, duration_s):
     if distance_m > REVIEW_DISTANCE_M:
         return ReviewStatus.HELD, _("Distance over %(km)s km.") % {"km": REVIEW_DISTANCE_M // 1000}
     return ReviewStatus.COUNTED, ""
+
+
+def run_too_short_reason(*, programme, distance_m, duration_s, units="km"):
+    """Why a run is under ``programme``'s minimum distance or duration, or "".
+
+    The one rule for typed runs and imported activities alike: a 2 m, 1 s recording is a
+    watch started by accident, not a run.
+    """
+    if distance_m < programme.run_min_distance_m:
+        return _("It is shorter than %(minimum)s, the shortest run that counts.") % {
+            "minimum": format_distance(programme.run_min_distance_m, units)
+        }
+    if duration_s < programme.run_min_duration_s:
+        return _("It took less than %(minimum)s, the shortest run that counts.") % {
+            "minimum": format_duration(programme.run_min_duration_s)
+        }
+    return ""
+
+
+def _refuse_too_short(participant, distance_m, duration_s):
+    reason = run_too_short_reason(
+        programme=participant.programme,
+        distance_m=distance_m,
+        duration_s=duration_s,
+        units=participant.units,
+    )
+    if reason:
+        field = "distance" if distance_m < participant.programme.run_min_distance_m else "duration"
+        raise ProgrammeError(reason, field=field)
 
 
 def _refuse_duplicates(*, participant, started_at, duration_s, exclude_pk=None):
@@ -121,6 +150,7 @@ def run_log(
         if existing := change.submitted_before(Run, submission_token):
             return existing
         status, reason = _review_status(distance_m, duration_s)
+        _refuse_too_short(change.participant, distance_m, duration_s)
         if held_reason and status == ReviewStatus.COUNTED:
             status, reason = ReviewStatus.HELD, held_reason
         level = change.week_of(started_at, field="started_at")
@@ -148,6 +178,7 @@ def run_update(*, run, started_at, distance_m, duration_s, notes="", effort=None
     with activity_change(run.participant, now=now) as change:
         run = change.lock(run, moment_field="started_at", refuse=_refuse_rejected)
         status, reason = _review_status(distance_m, duration_s)
+        _refuse_too_short(change.participant, distance_m, duration_s)
         # What the run's source holds it for (a track's fast stretch) survives an edit.
         if status == ReviewStatus.COUNTED and run.reviewed_by_id is None:
             status, reason = _source_hold(run) or (status, reason)

@@ -78,6 +78,21 @@
     });
   }
 
+  function renderSkipped(box, skipped) {
+    var list = box.querySelector("ul");
+    while (list.firstChild) list.removeChild(list.firstChild);
+    skipped.forEach(function (item) {
+      var entry = document.createElement("li");
+      var label = document.createElement("span");
+      label.className = "skipped-label";
+      label.textContent = item.label;
+      entry.appendChild(label);
+      entry.appendChild(document.createTextNode(": " + item.reason));
+      list.appendChild(entry);
+    });
+    box.hidden = skipped.length === 0;
+  }
+
   function update(data) {
     data.uploads.forEach(function (upload) {
       var row = section.querySelector('[data-upload-id="' + upload.id + '"]');
@@ -93,6 +108,7 @@
       message.textContent = upload.message;
       message.hidden = !upload.message;
       renderRuns(row.querySelector('[data-role="runs"]'), upload.runs);
+      renderSkipped(row.querySelector('[data-role="skipped"]'), upload.skipped);
     });
     var progress = section.querySelector("#import-progress");
     if (progress) {
@@ -102,6 +118,8 @@
       section.querySelector("[data-batch-finished]").textContent = data.batch.finished;
       section.querySelector("[data-batch-total]").textContent = data.batch.total;
     }
+    var summary = section.querySelector("[data-batch-summary]");
+    if (summary) summary.textContent = data.batch.summary;
     section.dataset.pending = data.pending ? "yes" : "no";
     var refresh = section.querySelector("[data-refresh]");
     if (refresh) refresh.hidden = !data.pending;

@@ -21,6 +21,7 @@ __all__ = [
     "empty_activities_tcx",
     "empty_tracks_gpx",
     "loop_positions",
+    "outing_gpx",
     "sessions_fit",
     "synthetic_fit",
     "synthetic_gpx",
@@ -250,6 +251,32 @@ def synthetic_gpx(
             "<gpxtpx:hr>150</gpxtpx:hr></gpxtpx:TrackPointExtension></extensions></trkpt>\n"
         )
     parts.append("</trkseg></trk>\n</gpx>\n")
+    return "".join(parts).encode()
+
+
+def outing_gpx(
+    tracks: Sequence[tuple[datetime, int, float, bool]], kind: str = "", step_s: int = 5
+) -> bytes:
+    """A GPX of one ``<trk>`` per (start, seconds, speed m/s, timed) — a day's outing split at
+    each stop, as handheld GPS units write it. ``timed=False`` drops the track's <time>s;
+    ``kind`` is the <type> of every track, none when empty."""
+    parts = [
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<gpx version="1.1" creator="virtualrun synthetic" '
+        'xmlns="http://www.topografix.com/GPX/1/1">\n'
+    ]
+    for start, seconds, speed_mps, timed in tracks:
+        parts.append("<trk>" + (f"<type>{kind}</type>" if kind else "") + "<trkseg>\n")
+        for second, lat, lon, _distance, altitude in loop_positions(
+            seconds, speed_mps, step_s=step_s
+        ):
+            moment = (start + timedelta(seconds=second)).strftime("%Y-%m-%dT%H:%M:%SZ")
+            when = f"<time>{moment}</time>" if timed else ""
+            parts.append(
+                f'<trkpt lat="{lat:.7f}" lon="{lon:.7f}"><ele>{altitude:.1f}</ele>{when}</trkpt>\n'
+            )
+        parts.append("</trkseg></trk>\n")
+    parts.append("</gpx>\n")
     return "".join(parts).encode()
 
 

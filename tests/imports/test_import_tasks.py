@@ -77,7 +77,7 @@ def test_a_real_device_export_becomes_a_run_through_the_worker(
 ):
     # The file is years old: its programme ran then, and logging stays open until today.
     data = fixture(name)
-    start = services.parse_activity_file(data)[0].started_at
+    start = services.read_activity_file(data).activities[0].started_at
     programme = programme_around(start, open_until=dt.datetime.now(dt.UTC))
     participant = ParticipantFactory(programme=programme)
 

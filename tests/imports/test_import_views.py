@@ -28,6 +28,7 @@ from tests.imports.imports_helpers import (
     recent_start,
     recent_tcx,
 )
+from tests.imports.synthetic import outing_gpx
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("upload_root")]
 MB = 1024 * 1024
@@ -100,9 +101,10 @@ def test_three_formats_uploaded_at_once_become_three_runs(
         as_upload(recent_tcx(hours_ago=6), "lunch.tcx"),
         as_upload(recent_fit(hours_ago=3), "evening.fit"),
     )
-    assert messages_of(response) == ["3 files are being imported."]
+    assert messages_of(response) == []  # the page's own summary follows the files
     assert len(queue) == 3
     page = alice.get("/runs/import/").content.decode()
+    assert "3 files are being read." in page
     assert page.count('data-state="queued"') == 3
     assert 'value="0"' in page and "0</span> of <span data-batch-total>3" in page
     assert "Refresh" in page  # without JavaScript, the way to see progress
@@ -113,6 +115,8 @@ def test_three_formats_uploaded_at_once_become_three_runs(
     assert page.count('data-state="done"') == 3
     assert "3</span> of <span data-batch-total>3" in page
     assert page.count("1 run imported.") == 3
+    assert "Latest upload, 3 files: 3 imported." in page
+    assert "being read" not in page
     runs = Run.objects.filter(participant=participant).order_by("started_at")
     assert [r.source for r in runs] == ["gpx", "tcx", "fit"]
     for run in runs:
@@ -126,7 +130,7 @@ def test_the_status_json_follows_each_upload(alice, queue, django_capture_on_com
     assert "no-cache" in status["Cache-Control"]
     before = status.json()
     assert before["pending"] is True
-    assert before["batch"] == {"finished": 0, "total": 1}
+    assert before["batch"] == {"finished": 0, "total": 1, "summary": "1 file is being read."}
     [row] = before["uploads"]
     assert (row["name"], row["state"], row["step"], row["runs"]) == ("a.gpx", "queued", 0, [])
 
@@ -134,7 +138,11 @@ def test_the_status_json_follows_each_upload(alice, queue, django_capture_on_com
 
     after = alice.get("/runs/import/status/").json()
     assert after["pending"] is False
-    assert after["batch"] == {"finished": 1, "total": 1}
+    assert after["batch"] == {
+        "finished": 1,
+        "total": 1,
+        "summary": "Latest upload, 1 file: 1 imported.",
+    }
     [row] = after["uploads"]
     run = Run.objects.get()
     assert (row["state"], row["state_label"], row["step"]) == ("done", "Imported", 2)
@@ -307,7 +315,6 @@ def test_a_file_over_20_mb_is_dropped_and_the_others_are_kept(
     )
     assert messages_of(response) == [
         "big.gpx: not uploaded, it is larger than 20 MB.",
-        "1 file is being imported.",
     ]
     assert [u.original_name for u in ActivityUpload.objects.all()] == ["good.gpx"]
 
@@ -319,7 +326,6 @@ def test_files_past_the_request_total_are_dropped(alice, monkeypatch):
     )
     assert messages_of(response) == [
         "three.gpx: not uploaded, the files together went over 60 MB.",
-        "3 files are being imported.",
     ]
     assert sorted(u.original_name for u in ActivityUpload.objects.all()) == [
         "four.gpx",
@@ -462,6 +468,41 @@ def grow_uploads(participant, count):
     ParticipantFactory.create_batch(3, programme=participant.programme)
 
 
+def test_three_refused_files_say_so_and_list_what_was_left_out(
+    alice, queue, django_capture_on_commit_callbacks
+):
+    start = recent_start(hours_ago=30)
+    hike = outing_gpx(
+        [
+            (start, 1200, 1000 / 960, True),
+            (start + dt.timedelta(hours=1), 2400, 1000 / 960, False),
+            (start + dt.timedelta(hours=2), 1200, 1000 / 960, True),
+        ]
+    )
+    response = upload_and_queue(
+        alice,
+        django_capture_on_commit_callbacks,
+        as_upload(hike, "hike.gpx"),
+        as_upload(outing_gpx([(recent_start(2), 1, 2.0, True)], step_s=1), "blip.gpx"),
+        as_upload(b"not an activity file", "notes.gpx"),
+    )
+    assert "3 files are being read." in response.content.decode()
+
+    assert work_through(queue) == ["refused", "refused", "refused"]
+
+    page = alice.get("/runs/import/").content.decode()
+    assert "Latest upload, 3 files: 3 refused." in page
+    assert "being read" not in page and "being imported" not in page
+    assert "None of the 3 activities in this file counts as a run." in page
+    assert page.count("looks like a walk") == 2
+    assert "no timestamps" in page
+    assert "shorter than 0.50 km, the shortest run that counts" in page
+    status = alice.get("/runs/import/status/").json()
+    assert status["batch"]["summary"] == "Latest upload, 3 files: 3 refused."
+    hike_row = next(row for row in status["uploads"] if row["name"] == "hike.gpx")
+    assert [item["label"].split(" · ")[0] for item in hike_row["skipped"]] == ["activity"] * 3
+
+
 @pytest.mark.parametrize("url", ["/runs/import/", "/runs/import/status/"])
 @pytest.mark.parametrize("count", [5, 150])
 def test_the_import_pages_use_a_small_constant_number_of_queries(
@@ -485,7 +526,7 @@ def test_an_upload_made_while_the_broker_is_down_keeps_its_file_and_imports_late
     monkeypatch.setattr(tasks.import_activity_file, "delay", broker_down)
     response = upload_and_queue(alice, django_capture_on_commit_callbacks, as_upload(recent_fit()))
 
-    assert "1 file is being imported." in response.content.decode()
+    assert "1 file is being read." in response.content.decode()
     made = ActivityUpload.objects.get()
     assert made.state == UploadState.QUEUED
     assert made.file and made.file.storage.exists(made.file.name)

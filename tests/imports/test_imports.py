@@ -19,7 +19,7 @@ from programme import services as programme_services
 from programme.models import LevelCompletion, ReviewStatus, Run, WeeklyTally
 from tests.factories import ParticipantFactory, RunFactory
 from tests.imports.imports_helpers import as_upload, file_exists, fixture, programme_around
-from tests.imports.synthetic import empty_tracks_gpx, synthetic_gpx
+from tests.imports.synthetic import empty_tracks_gpx, outing_gpx, synthetic_gpx
 from tests.imports.test_activity_files_hostile import gpx
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("upload_root")]
@@ -102,7 +102,11 @@ def test_a_file_with_two_runs_makes_two_runs_and_completes_the_week_in_one_go():
     participant, result = import_fixture("fitparse-activity-large-fenxi2-multisport.fit")
 
     assert result.state == UploadState.DONE
-    assert result.message == "2 runs imported."
+    assert result.message == "2 runs imported. 2 activities were left out; see why below."
+    assert [(row["sport"], row["reason"]) for row in result.skipped] == [
+        ("activity", "The file names no sport for this activity, and it holds other runs."),
+        ("cycling", "This is a cycling activity, not a run."),
+    ]
     runs = Run.objects.filter(participant=participant).order_by("started_at")
     assert [(r.distance_m, r.duration_s) for r in runs] == [(2245, 2295), (12740, 6764)]
     assert {r.track.upload_id for r in runs} == {result.pk}
@@ -402,7 +406,7 @@ def test_a_database_outage_is_left_to_the_task_to_retry(monkeypatch):
     participant = runner_for("slither-running.fit")
     made = upload(participant, fixture("slither-running.fit"))
     now = start_of("slither-running.fit") + dt.timedelta(days=1)
-    real_parse = services.parse_activity_file
+    real_parse = services.read_activity_file
     outage = [True]
 
     def parse_during_an_outage(stream, **kwargs):
@@ -410,7 +414,7 @@ def test_a_database_outage_is_left_to_the_task_to_retry(monkeypatch):
             raise OperationalError("server closed the connection unexpectedly")
         return real_parse(stream, **kwargs)
 
-    monkeypatch.setattr(services, "parse_activity_file", parse_during_an_outage)
+    monkeypatch.setattr(services, "read_activity_file", parse_during_an_outage)
 
     with pytest.raises(OperationalError):
         process(made, now)
@@ -594,3 +598,103 @@ def test_the_housekeeping_tasks_call_their_services(
         assert tasks.requeue_stalled_imports() == 1
     assert requeued == [made.pk]
     assert tasks.delete_expired_activity_files() == 0  # queued, and not old: kept
+
+
+# What counts as a run: the programme's minimum and walks ----------------------------------------
+
+HIKE_START = dt.datetime(2024, 5, 1, 9, tzinfo=dt.UTC)
+SIXTEEN_MINUTES_PER_KM = 1000 / 960
+
+
+def untyped_hike():
+    """Two timed stretches at 16:00 per km, and the longest stretch with no times at all."""
+    return outing_gpx(
+        [
+            (HIKE_START, 2400, SIXTEEN_MINUTES_PER_KM, True),
+            (HIKE_START + dt.timedelta(hours=1), 5400, SIXTEEN_MINUTES_PER_KM, False),
+            (HIKE_START + dt.timedelta(hours=3), 2400, SIXTEEN_MINUTES_PER_KM, True),
+        ]
+    )
+
+
+def import_bytes(data, start, **programme_fields):
+    participant = ParticipantFactory(
+        programme=programme_around(start, **programme_fields), time_zone="UTC"
+    )
+    result = process(upload(participant, data), start + dt.timedelta(days=1))
+    return participant, result
+
+
+def test_a_two_metre_one_second_recording_is_refused_like_a_typed_one():
+    start = dt.datetime(2024, 5, 1, 6, tzinfo=dt.UTC)
+    data = outing_gpx([(start, 1, 2.0, True)], step_s=1)
+    [activity] = parse_activity_file(data, now=start + dt.timedelta(days=1))
+    assert (activity.distance_m, activity.duration_s) == (2, 1)
+
+    _participant, result = import_bytes(data, start)
+
+    assert result.state == UploadState.REFUSED
+    assert result.message == "It is shorter than 0.50 km, the shortest run that counts."
+    assert not Run.objects.exists()
+
+
+def test_the_programme_sets_the_shortest_run_and_a_file_keeps_its_longer_runs():
+    start = dt.datetime(2024, 5, 1, 6, tzinfo=dt.UTC)
+    data = outing_gpx(
+        [(start, 600, 3.0, True), (start + dt.timedelta(hours=2), 1800, 3.0, True)], kind="run"
+    )
+
+    _participant, result = import_bytes(data, start, run_min_distance_m=3_000)
+
+    assert result.state == UploadState.DONE
+    assert result.message == "1 run imported. 1 activity was left out; see why below."
+    assert [(row["distance_m"], row["reason"]) for row in result.skipped] == [
+        (1800, "It is shorter than 3.00 km, the shortest run that counts.")
+    ]
+    [run] = Run.objects.all()
+    assert run.distance_m == pytest.approx(5400, abs=5)
+
+
+def test_an_untyped_hike_is_not_imported_and_every_stretch_says_why():
+    _participant, result = import_bytes(untyped_hike(), HIKE_START)
+
+    assert result.state == UploadState.REFUSED
+    assert result.message == "None of the 3 activities in this file counts as a run."
+    walk = "At 16:00 per km this looks like a walk, and walks do not count in this programme."
+    no_times = (
+        "The activity's track points have no timestamps, so its time and duration are unknown."
+    )
+    assert [row["reason"] for row in result.skipped] == [walk, walk, no_times]
+    assert result.skipped[0]["started_at"] == HIKE_START.isoformat()
+    assert not Run.objects.exists()
+
+
+def test_where_walks_count_the_hike_imports_and_names_the_stretch_it_could_not_read():
+    _participant, result = import_bytes(untyped_hike(), HIKE_START, walks_count=True)
+
+    assert result.state == UploadState.DONE
+    assert result.message == "2 runs imported. 1 activity was left out; see why below."
+    [skipped] = result.skipped
+    assert skipped["started_at"] is None and "no timestamps" in skipped["reason"]
+    assert Run.objects.count() == 2
+
+
+def test_an_explicit_walk_counts_only_where_walks_count():
+    name = "fitparse-garmin-fenix-5-walk.fit"
+    [walk] = parse_activity_file(
+        fixture(name), now=dt.datetime(2030, 1, 1, tzinfo=dt.UTC), walks_count=True
+    )
+    participant, refused = import_bytes(fixture(name), walk.started_at)
+    assert refused.state == UploadState.REFUSED
+    assert refused.message == "This is a walking activity, not a run."
+
+    programme = participant.programme
+    programme.walks_count = True
+    programme.run_min_distance_m, programme.run_min_duration_s = 1, 1  # a very short walk
+    programme.save(update_fields=["walks_count", "run_min_distance_m", "run_min_duration_s"])
+    ActivityUpload.objects.all().delete()
+    result = process(
+        upload(participant, fixture(name), name), walk.started_at + dt.timedelta(days=1)
+    )
+    assert result.state == UploadState.DONE, result.message
+    assert Run.objects.get().distance_m == walk.distance_m

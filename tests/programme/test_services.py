@@ -97,6 +97,37 @@ def test_impossible_runs_are_refused_saying_what_is_wrong(alice, distance_m, dur
 
 
 @pytest.mark.parametrize(
+    ("distance_m", "duration_s", "field", "message"),
+    [
+        (2, 1, "distance", "shorter than 0.50 km"),
+        (499, 300, "distance", "shorter than 0.50 km"),
+        (600, 119, "duration", "less than 2:00"),
+    ],
+)
+def test_runs_under_the_programmes_minimum_are_refused(
+    alice, distance_m, duration_s, field, message
+):
+    with pytest.raises(ProgrammeError, match=message) as refused:
+        log(alice, at("2026-03-24 07:00"), distance_m, duration_s)
+    assert refused.value.field == field
+    assert not Run.objects.exists()
+    assert log(alice, at("2026-03-24 07:00"), 500, 120).status == ReviewStatus.COUNTED
+
+
+def test_the_programme_sets_its_own_minimum_for_typed_runs_and_edits(alice, spring):
+    spring.run_min_distance_m, spring.run_min_duration_s = 3_000, 900
+    spring.save()
+    alice.refresh_from_db()
+    with pytest.raises(ProgrammeError, match="shorter than 3.00 km"):
+        log(alice, at("2026-03-24 07:00"), 2_999, 1_200)
+    run = log(alice, at("2026-03-24 07:00"), 3_000, 1_200)
+    with pytest.raises(ProgrammeError, match="less than 15:00"):
+        services.run_update(
+            run=run, started_at=run.started_at, distance_m=3_000, duration_s=899, now=NOW
+        )
+
+
+@pytest.mark.parametrize(
     ("distance_m", "duration_s", "reason"),
     [(10_000, 1_700, "Pace faster than 3:00"), (61_000, 6 * 3600, "Distance over 60 km")],
 )

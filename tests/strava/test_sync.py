@@ -270,3 +270,19 @@ def test_beat_drains_jobs_whose_enqueue_was_lost(connected, fake_strava, setting
     services.webhook_event_receive(event=event(activity_id), now=timezone.now())
     assert run_strava_jobs.run() == 1  # what beat's minute tick runs
     assert Run.objects.filter(participant=connected).count() == 1
+
+
+@pytest.mark.parametrize("sport", ["Walk", "Hike"])
+def test_walks_count_where_the_programme_counts_them(connected, fake_strava, sport):
+    connected.programme.walks_count = True
+    connected.programme.save()
+    # 5 km in 55 minutes: a brisk walk.
+    arrive(fake_strava, fake_strava.activity_add(ATHLETE_ID, sport_type=sport, seconds=3300))
+    assert Run.objects.filter(participant=connected, source=Source.STRAVA).count() == 1
+
+
+def test_a_run_under_the_programme_s_minimum_is_skipped_with_the_reason(connected, fake_strava):
+    activity_id = fake_strava.activity_add(ATHLETE_ID, metres=2, seconds=61)
+    arrive(fake_strava, activity_id)
+    assert not Run.objects.exists()
+    assert record(activity_id).state == ActivityState.SKIPPED and record(activity_id).reason
