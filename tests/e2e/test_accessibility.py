@@ -175,13 +175,14 @@ def test_admin_pages_pass_axe_at_desktop_width(page, live_server, campaign):
 
 def test_tables_become_stacked_rows_on_a_phone(page, live_server, campaign):
     sign_in(page, live_server, campaign["runner"].user)
-    for path in ("/runs/", "/sessions/"):
+    draw_page = f"/draws/{campaign['draw'].slug}/"
+    for path, first_label in (("/runs/", "When"), ("/sessions/", "When"), (draw_page, "Rank")):
         page.goto(path)
         cell = page.locator("table.stack tbody td").first
         # Each cell is a labelled line of its row's card, not a column squeezed off screen.
         assert cell.evaluate("td => getComputedStyle(td).display") == "flex"
         label = cell.evaluate("td => getComputedStyle(td, '::before').content")
-        assert label == '"When"'
+        assert label == f'"{first_label}"'
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto("/runs/")
     assert (
