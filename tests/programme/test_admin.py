@@ -120,6 +120,8 @@ def programme_form(**overrides):
         "unlock_time": "07:30",
         "weeks": "6",
         "logging_close_days": "3",
+        "run_min_distance_m": "500",
+        "run_min_duration_s": "120",
         "tagline": "",
         "description": "",
         "rules": "",

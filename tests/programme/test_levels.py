@@ -71,6 +71,8 @@ def test_a_goal_edit_in_the_admin_goes_through_the_service(admin_client, partici
         "unlock_time": "06:00",
         "weeks": programme.weeks,
         "logging_close_days": programme.logging_close_days,
+        "run_min_distance_m": programme.run_min_distance_m,
+        "run_min_duration_s": programme.run_min_duration_s,
         "rules": programme.rules,
         "primary_colour": programme.primary_colour,
         "accent_colour": programme.accent_colour,
