@@ -9,7 +9,7 @@ from django.utils.timesince import timeuntil
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core.units import format_distance
+from core.units import format_distance, from_metres
 
 from . import weeks
 from .activities import activity_kinds, page_parts
@@ -247,7 +247,7 @@ def run_saved_text(run, participant, *, counted_before_m=0):
         said = _("Run saved")
     if level.goal_distance_m:
         standing = _("%(done)s of %(goal)s") % {
-            "done": format_distance(distance, units, 1),
+            "done": f"{from_metres(distance, units):.1f}",  # the goal after it names the unit
             "goal": format_distance(level.goal_distance_m, units, 1),
         }
         if distance >= level.goal_distance_m:
