@@ -3,8 +3,9 @@
 Runs are programme's own. An app above programme registers here in ``AppConfig.ready``:
 exercises its foot-strength sessions, which programme then counts into the weekly tally,
 the streak and the staff figures; imports a check that keeps a run with a suspicious track
-held for review when its owner edits it; and sections of the run and level pages (the
-route of an imported run, the week's foot-strength routine).
+held for review when its owner edits it; and sections of the run and level pages and of
+the dashboard (the route of an imported run, the week's foot-strength routine, prizes
+waiting to be claimed).
 Programme never imports those apps.
 """
 
@@ -46,13 +47,14 @@ def run_hold_checks():
     return list(_run_hold_checks.values())
 
 
-_page_parts = {"run": {}, "level": {}}
+_page_parts = {"run": {}, "level": {}, "dashboard": {}}
 
 
 def page_part_register(page, name, part):
-    """Add a section to programme's "run" or "level" page.
+    """Add a section to programme's "run" or "level" page, or to the dashboard.
 
-    ``part(subject, participant)`` (subject: the run, or the level's ``LevelState``)
+    ``part(subject, participant)`` (subject: the run, the level's ``LevelState``, or for the
+    dashboard the current moment; one query at most, whatever the participant's history)
     returns {"template": …, "context": …}, or None to show nothing.
     """
     _page_parts[page][name] = part

@@ -10,7 +10,9 @@ from core.units import format_distance
 
 
 def weekly_chart(states, units):
-    """The participant's counted distance per week, current week highlighted."""
+    """The participant's counted distance per week, current week highlighted, each week's
+    distance goal drawn as a line across its column; ``is_empty`` before any distance."""
+    goals = [state.level.goal_distance_m or 0 for state in states]
     chart = column_chart(
         [
             (
@@ -23,9 +25,17 @@ def weekly_chart(states, units):
         ],
         width=320,
         height=150,
+        goals=goals,
     )
     for bar, state in zip(chart["bars"], states, strict=True):
         bar["number"] = state.number
+        bar["goal_text"] = (
+            format_distance(state.level.goal_distance_m, units, 1)
+            if state.level.goal_distance_m
+            else ""
+        )
+    chart["is_empty"] = not any(bar["value"] for bar in chart["bars"])
+    chart["has_goals"] = any(goals)
     return chart
 
 
@@ -71,13 +81,15 @@ def figures_charts(figures):
     }
 
 
-def column_chart(rows, *, width=640, height=200, max_labels=14):
+def column_chart(rows, *, width=640, height=200, max_labels=14, goals=None):
     """Geometry of a column chart for templates/includes/column_chart.html.
 
-    ``rows`` are (label, value, value text[, highlighted]); every number the SVG needs is
-    computed here, so the template only places elements (no inline styles under the CSP).
+    ``rows`` are (label, value, value text[, highlighted]); ``goals``, one per row (0 for
+    none), put a target line across each column. Every number the SVG needs is computed
+    here, so the template only places elements (no inline styles under the CSP).
     """
-    top = max([row[1] for row in rows] + [1])
+    goals = list(goals or [0] * len(rows))
+    top = max([row[1] for row in rows] + goals + [1])
     count = max(len(rows), 1)
     plot_top, baseline = 18, height - 22
     slot = width / count
@@ -100,6 +112,13 @@ def column_chart(rows, *, width=640, height=200, max_labels=14):
                 "centre": round(index * slot + slot / 2, 1),
                 "show_label": index % label_every == 0,
                 "show_text": count <= max_labels,
+                "goal_y": (
+                    round(baseline - (baseline - plot_top) * goals[index] / top, 1)
+                    if goals[index]
+                    else None
+                ),
+                "goal_x1": round(index * slot + slot * 0.05, 1),
+                "goal_x2": round(index * slot + slot * 0.95, 1),
             }
         )
     return {

@@ -4,10 +4,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.utils.formats import date_format
+from django.utils.timesince import timeuntil
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from core.units import format_distance
-from notifications.selectors import unread_count
+from core.units import format_distance, from_metres
 
 from . import weeks
 from .activities import activity_kinds, page_parts
@@ -108,10 +109,19 @@ class LevelState:
     is_current: bool
     tally: WeeklyTally | None
     completion: LevelCompletion | None
+    logging_closes_at: object = None
+    is_over: bool = False  # the week has ended (its runs may still be logged until closing)
+    is_closed: bool = False  # its logging has closed: nothing more can count
+    closing_text: str = ""  # what a week that is over says: closed, or how long is left
 
     @property
     def number(self):
         return self.level.number
+
+    @property
+    def can_still_count(self):
+        """Open, and activity logged now for this week may still count."""
+        return self.is_open and not self.is_closed
 
 
 def moment_text(moment, participant):
@@ -158,26 +168,141 @@ def goal_progress(level, tally, units):
     return goals
 
 
+def _time_left(moment, now):
+    """ "4 days", "5 hours": the largest unit only, as a runner reads a deadline."""
+    return timeuntil(moment, now, depth=1)
+
+
+def _closing_text(state, participant, now):
+    """What a week that is over says: how it closed, or how long its runs may still be logged."""
+    if not state.is_over:
+        return ""
+    if state.is_closed:
+        if state.completion:
+            return ngettext(
+                "Closed: completed, %(tickets)s draw ticket earned.",
+                "Closed: completed, %(tickets)s draw tickets earned.",
+                state.completion.tickets,
+            ) % {"tickets": state.completion.tickets}
+        goals = goal_progress(state.level, state.tally, participant.units)
+        if not goals:
+            return _("Closed.")
+        return _("Closed: %(met)s of %(count)s goals met.") % {
+            "met": sum(1 for goal in goals if goal.met),
+            "count": len(goals),
+        }
+    return _("This week is over: %(left)s left to log its runs (until %(closes)s).") % {
+        "left": _time_left(state.logging_closes_at, now),
+        "closes": moment_text(state.logging_closes_at, participant),
+    }
+
+
 def level_states(participant, now):
-    """Every level with its window, open/current flags, the participant's tally and completion."""
+    """Every level with its window, open/current/over/closed flags, the participant's tally
+    and completion."""
     programme = participant.programme
     levels = list(programme.levels.all())
     tallies = {t.level_id: t for t in WeeklyTally.objects.filter(participant=participant)}
     completions = {c.level_id: c for c in LevelCompletion.objects.filter(participant=participant)}
     states = []
     for level, starts, ends in weeks.level_windows(programme, levels):
-        states.append(
-            LevelState(
-                level=level,
-                starts_at=starts,
-                ends_at=ends,
-                is_open=level.is_open(now),
-                is_current=starts <= now < ends,
-                tally=tallies.get(level.pk),
-                completion=completions.get(level.pk),
-            )
+        closes = weeks.logging_closes_at(programme, ends)
+        state = LevelState(
+            level=level,
+            starts_at=starts,
+            ends_at=ends,
+            is_open=level.is_open(now),
+            is_current=starts <= now < ends,
+            tally=tallies.get(level.pk),
+            completion=completions.get(level.pk),
+            logging_closes_at=closes,
+            is_over=ends <= now,
+            is_closed=closes <= now,
         )
+        state.closing_text = _closing_text(state, participant, now)
+        states.append(state)
     return states
+
+
+def week_left_text(state, participant, now):
+    """One sentence on what is left of ``state``'s week to earn its tickets, or "".
+
+    E.g. "1 more session and 4 days left to earn 2 tickets".
+    """
+    level = state.level
+    if not level.has_goals or state.is_over:
+        return ""
+    if state.completion:
+        return ngettext(
+            "Week complete: %(tickets)s draw ticket earned.",
+            "Week complete: %(tickets)s draw tickets earned.",
+            state.completion.tickets,
+        ) % {"tickets": state.completion.tickets}
+    tally = state.tally
+    runs = tally.run_count if tally else 0
+    distance = tally.distance_m if tally else 0
+    sessions = tally.session_count if tally else 0
+    missing = []
+    if level.goal_runs and runs < level.goal_runs:
+        count = level.goal_runs - runs
+        missing.append(
+            ngettext("%(count)s more run", "%(count)s more runs", count) % {"count": count}
+        )
+    if level.goal_distance_m and distance < level.goal_distance_m:
+        missing.append(
+            _("%(distance)s more")
+            % {"distance": format_distance(level.goal_distance_m - distance, participant.units, 1)}
+        )
+    if level.goal_sessions and sessions < level.goal_sessions:
+        count = level.goal_sessions - sessions
+        missing.append(
+            ngettext("%(count)s more session", "%(count)s more sessions", count) % {"count": count}
+        )
+    return ngettext(
+        "%(missing)s and %(left)s left to earn %(tickets)s ticket",
+        "%(missing)s and %(left)s left to earn %(tickets)s tickets",
+        level.tickets,
+    ) % {
+        "missing": ", ".join(missing),
+        "left": _time_left(state.ends_at, now),
+        "tickets": level.tickets,
+    }
+
+
+def run_saved_text(run, participant, *, counted_before_m=0):
+    """What saving ``run`` changed in its week, e.g. "4.1 km added: 19.9 of 15.0 km, distance
+    goal met", or "" when it changed nothing that counts (held for review, say).
+
+    ``counted_before_m``: the distance this run already counted in the same week before an
+    edit (0 for a new run). One query, for the week's tally.
+    """
+    if run.status != ReviewStatus.COUNTED or run.level is None:
+        return ""
+    units = participant.units
+    change = run.distance_m - counted_before_m
+    tally = WeeklyTally.objects.filter(participant=participant, level=run.level).first()
+    distance = tally.distance_m if tally else 0
+    level = run.level
+    if change > 0:
+        said = _("%(distance)s added") % {"distance": format_distance(change, units, 1)}
+    elif change < 0:
+        said = _("%(distance)s taken off") % {"distance": format_distance(-change, units, 1)}
+    else:
+        said = _("Run saved")
+    if level.goal_distance_m:
+        standing = _("%(done)s of %(goal)s") % {
+            "done": f"{from_metres(distance, units):.1f}",  # the goal after it names the unit
+            "goal": format_distance(level.goal_distance_m, units, 1),
+        }
+        if distance >= level.goal_distance_m:
+            standing += ", " + _("distance goal met")
+        else:
+            standing += ", " + _("%(left)s to go") % {
+                "left": format_distance(level.goal_distance_m - distance, units, 1)
+            }
+    else:
+        standing = _("%(done)s this week") % {"done": format_distance(distance, units, 1)}
+    return _("%(said)s: %(standing)s.") % {"said": said, "standing": standing}
 
 
 def streak_days(participant, now):
@@ -212,6 +337,8 @@ def dashboard_for(participant, now):
     upcoming = [s for s in states if not s.is_open]
     recent_runs = list(Run.objects.filter(participant=participant).order_by("-started_at")[:5])
     return {
+        "week_left": week_left_text(current, participant, now) if current else "",
+        "parts": page_parts("dashboard", now, participant),
         "participant": participant,
         "states": states,
         "current": current,
@@ -223,7 +350,6 @@ def dashboard_for(participant, now):
         "streak": streak_days(participant, now),
         "recent_runs": recent_runs,
         "chart": weekly_chart(states, participant.units),
-        "unread_notices": unread_count(participant),
         "now": now,
     }
 

@@ -104,20 +104,24 @@ def run_new(request, participant):
         except ProgrammeError as error:
             error.add_to(form)
         else:
-            _say_run_saved(request, run)
+            _say_run_saved(request, run, participant)
             return redirect("programme:run", run.pk)
     return render(request, "programme/run_form.html", {"form": form, "participant": participant})
 
 
-def _say_run_saved(request, run):
+def _say_run_saved(request, run, participant, counted_before=(0, None)):
+    """``counted_before``: (distance it counted, level id) before an edit."""
     if run.status == ReviewStatus.HELD:
         messages.warning(
             request,
             _("Saved, and held for a quick review (%(reason)s). It counts once approved.")
             % {"reason": run.review_reason},
         )
-    else:
-        messages.success(request, _("Run saved."))
+        return
+    distance, level_id = counted_before
+    counted_before_m = distance if level_id == run.level_id else 0
+    text = selectors.run_saved_text(run, participant, counted_before_m=counted_before_m)
+    messages.success(request, text or _("Run saved."))
 
 
 @participant_required
@@ -131,6 +135,8 @@ def run_detail(request, participant, run_id):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         started_at, distance_m = form.changes_to(run)
+        counted = run.distance_m if run.status == ReviewStatus.COUNTED else 0
+        counted_before = (counted, run.level_id)
         try:
             run = services.run_update(
                 run=run,
@@ -143,7 +149,7 @@ def run_detail(request, participant, run_id):
         except ProgrammeError as error:
             error.add_to(form)
         else:
-            _say_run_saved(request, run)
+            _say_run_saved(request, run, participant, counted_before)
             return redirect("programme:run", run.pk)
     return render(
         request,

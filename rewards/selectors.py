@@ -80,6 +80,23 @@ def prizes_for(participant):
     )
 
 
+def prizes_to_claim_part(now, participant):
+    """The dashboard's "you won" section (registered with programme): each prize won and
+    not yet claimed, with its claim deadline, until it is claimed. One query."""
+    results = list(
+        DrawResult.objects.filter(
+            participant=participant,
+            status=ResultStatus.NOTIFIED,
+            claim_deadline__gte=now,
+        )
+        .select_related("draw__prize")
+        .order_by("claim_deadline")
+    )
+    if not results:
+        return None
+    return {"template": "rewards/includes/prizes_to_claim.html", "context": {"results": results}}
+
+
 def result_for(participant, result_id):
     """One of the participant's own results, or None (another's is as good as absent)."""
     return (

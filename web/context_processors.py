@@ -2,6 +2,7 @@ from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from core.branding import brand_for_page
+from notifications.selectors import unread_count
 from programme.selectors import active_programme, participant_for
 
 
@@ -23,3 +24,9 @@ def branding(request):
         "is_participant": is_participant,
         "strava_enabled": settings.STRAVA_ENABLED,
     }
+
+
+def notices(request):
+    """The nav's unread notice count on the participant pages: one query."""
+    participant = getattr(request, "participant", None)
+    return {"unread_notices": unread_count(participant) if participant else 0}
