@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 from core.public_pages import public_page
 from programme.access import participant_required
 from programme.errors import ProgrammeError
-from programme.selectors import loggable_levels
+from programme.selectors import loggable_levels, session_saved_text
 
 from . import selectors, services
 from .forms import CatalogueFilterForm, SessionForm, SessionItemForm, session_forms
@@ -142,10 +142,7 @@ def routine_log(request, participant, number):
     except ProgrammeError as error:
         messages.error(request, error.message)
         return long_form
-    messages.success(
-        request,
-        _("Session saved: it counts towards week %(number)s.") % {"number": session.level.number},
-    )
+    messages.success(request, session_saved_text(session.level, participant))
     return redirect("exercises:session", session.pk)
 
 
@@ -217,11 +214,7 @@ def session_new(request, participant):
         except ProgrammeError as error:
             error.add_to(form)
         else:
-            messages.success(
-                request,
-                _("Session saved: it counts towards week %(number)s.")
-                % {"number": session.level.number},
-            )
+            messages.success(request, session_saved_text(session.level, participant))
             return redirect("exercises:session", session.pk)
     return render(
         request,

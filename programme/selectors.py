@@ -305,6 +305,20 @@ def run_saved_text(run, participant, *, counted_before_m=0):
     return _("%(said)s: %(standing)s.") % {"said": said, "standing": standing}
 
 
+def session_saved_text(level, participant):
+    """What a saved foot-strength session changed in its week, e.g. "Session saved: it counts
+    towards week 2 (2 of 2 sessions, sessions goal met)." One query, for the week's tally."""
+    tally = WeeklyTally.objects.filter(participant=participant, level=level).first()
+    done = tally.session_count if tally else 0
+    said = _("Session saved: it counts towards week %(number)s") % {"number": level.number}
+    if not level.goal_sessions:
+        return f"{said}."
+    standing = _("%(done)s of %(goal)s sessions") % {"done": done, "goal": level.goal_sessions}
+    if done >= level.goal_sessions:
+        standing += ", " + _("sessions goal met")
+    return _("%(said)s (%(standing)s).") % {"said": said, "standing": standing}
+
+
 def streak_days(participant, now):
     """Consecutive days with any activity, ending today or yesterday (participant's zone)."""
     since = now - timedelta(days=60)

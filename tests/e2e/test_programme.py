@@ -23,7 +23,8 @@ def log_run(page, *, when, km, duration):
     page.get_by_label("Distance (km)").fill(km)
     page.get_by_label("Duration").fill(duration)
     page.get_by_role("button", name="Save run").click()
-    page.get_by_text("Run saved.").wait_for()
+    # The message says what the run changed in its week ("2.5 km added: …").
+    page.get_by_text(f"{float(km):.1f} km added:").wait_for()
 
 
 def distance_bar(page):

@@ -148,7 +148,9 @@ def test_a_participant_steps_through_the_routine_by_keyboard_and_logs_it(page, r
     tab_to(page, "Log this session")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/sessions/\d+/$"))
-    assert page.get_by_text("Session saved: it counts towards week 1.").is_visible()
+    assert page.get_by_text(
+        "Session saved: it counts towards week 1 (1 of 2 sessions)."
+    ).is_visible()
     session = StrengthSession.objects.get(participant=runner)
     assert session.from_routine and session.level.number == 1
     assert [item.exercise.slug for item in session.items.all()] == ["sole-roller-roll"]

@@ -392,7 +392,7 @@ def log_the_session(page):
     page.get_by_text("Filled in from the week 1 routine").wait_for()
     page.get_by_label("How hard was it?").select_option("4")
     page.get_by_role("button", name="Save session").click()
-    page.get_by_text("Session saved: it counts towards week 1.").wait_for()
+    page.get_by_text("Session saved: it counts towards week 1").wait_for()
 
 
 def staff_schedule_close_and_run(page, stack):

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from notifications.models import Notice
 from programme.models import Level, WeeklyTally
+from programme.selectors import session_saved_text
 from tests.factories import ParticipantFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
@@ -119,3 +120,19 @@ def test_the_nav_counts_unread_notices_in_a_constant_number_of_queries(
         page = text_of(client.get("/dashboard/"))
     assert f'data-testid="unread-notices">{notices}<' in page
     assert f'data-testid="unread-notices">{notices}<' in text_of(client.get("/runs/"))
+
+
+def test_a_saved_session_says_where_the_week_stands(db):
+    programme = ProgrammeFactory()
+    level = programme.levels.get(number=1)
+    level.goal_sessions = 2
+    level.save()
+    participant = ParticipantFactory(programme=programme)
+    WeeklyTally.objects.create(participant=participant, level=level, session_count=1)
+    assert session_saved_text(level, participant) == (
+        "Session saved: it counts towards week 1 (1 of 2 sessions)."
+    )
+    WeeklyTally.objects.filter(participant=participant).update(session_count=2)
+    assert session_saved_text(level, participant) == (
+        "Session saved: it counts towards week 1 (2 of 2 sessions, sessions goal met)."
+    )
