@@ -20,7 +20,6 @@ from imports.activity_files import ActivityFileError
 from imports.models import RunTrack
 from imports.services import run_from_activity
 from programme.errors import ProgrammeError
-from programme.models import Run, Source
 from programme.selectors import participant_for
 from programme.services import run_delete, run_update
 
@@ -46,7 +45,7 @@ BACKFILL_PAGE_SIZE = 100
 
 def link_connected(*, user, athlete_id, scope, now):
     """allauth stored the tokens; remember the athlete and what the person allowed."""
-    link, created = StravaLink.objects.update_or_create(
+    link, _ = StravaLink.objects.update_or_create(
         user=user, defaults={"athlete_id": athlete_id, "scope": scope[:200], "connected_at": now}
     )
     return link
@@ -339,19 +338,23 @@ def _activity_job(job, now):
 
 
 def _run_replace(record, participant, parsed, sport_type, now):
-    """An activity edited on Strava: its run takes the new figures, through the services."""
+    """An activity edited on Strava: its run takes the new figures, through the services.
+
+    An edit the run rules refuse changes nothing (track and run roll back together); the
+    activity's record keeps the reason.
+    """
     run = record.run
-    with transaction.atomic():
-        RunTrack.objects.update_or_create(
-            run=run,
-            defaults={
-                "points": [[round(lat, 6), round(lon, 6)] for lat, lon in parsed.track],
-                "splits_s": list(parsed.splits_s),
-                "max_sustained_speed_mps": parsed.max_sustained_speed_mps,
-                "point_count": parsed.point_count,
-            },
-        )
-        try:
+    try:
+        with transaction.atomic():
+            RunTrack.objects.update_or_create(
+                run=run,
+                defaults={
+                    "points": [[round(lat, 6), round(lon, 6)] for lat, lon in parsed.track],
+                    "splits_s": list(parsed.splits_s),
+                    "max_sustained_speed_mps": parsed.max_sustained_speed_mps,
+                    "point_count": parsed.point_count,
+                },
+            )
             run_update(
                 run=run,
                 started_at=parsed.started_at,
@@ -361,15 +364,14 @@ def _run_replace(record, participant, parsed, sport_type, now):
                 effort=run.effort,
                 now=now,
             )
-        except ProgrammeError as error:
-            transaction.set_rollback(True)
-            record.reason = error.message[:300]
-            record.updated_at = now
-            StravaActivity.objects.filter(pk=record.pk).update(reason=record.reason, updated_at=now)
-            return
+    except ProgrammeError as error:
         StravaActivity.objects.filter(pk=record.pk).update(
-            sport_type=sport_type, reason="", updated_at=now
+            reason=error.message[:300], updated_at=now
         )
+        return
+    StravaActivity.objects.filter(pk=record.pk).update(
+        sport_type=sport_type, reason="", updated_at=now
+    )
 
 
 def _backfill_job(job, now):
@@ -423,11 +425,6 @@ _JOB_RUNNERS = {
     JobKind.BACKFILL: _backfill_job,
     JobKind.DEAUTHORIZE: _deauthorize_job,
 }
-
-
-def strava_runs_of(user):
-    """Runs that came from Strava (their figures are shown only to their owner)."""
-    return Run.objects.filter(participant__user=user, source=Source.STRAVA)
 
 
 # The webhook subscription (one per application) -----------------------------------------

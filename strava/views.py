@@ -1,5 +1,6 @@
 import json
 import logging
+from functools import wraps
 from urllib.parse import urlsplit
 
 from allauth.socialaccount.adapter import get_adapter
@@ -30,12 +31,12 @@ READ_PRIVATE = "read,activity:read,activity:read_all"
 def strava_required(view):
     """Strava pages exist only when the organiser configured a Strava application."""
 
+    @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not settings.STRAVA_ENABLED:
             raise Http404
         return view(request, *args, **kwargs)
 
-    wrapper.__name__ = view.__name__
     return wrapper
 
 

@@ -286,3 +286,14 @@ def test_a_run_under_the_programme_s_minimum_is_skipped_with_the_reason(connecte
     arrive(fake_strava, activity_id)
     assert not Run.objects.exists()
     assert record(activity_id).state == ActivityState.SKIPPED and record(activity_id).reason
+
+
+def test_an_edit_the_run_rules_refuse_keeps_the_run_and_says_why(connected, fake_strava):
+    activity_id = fake_strava.activity_add(ATHLETE_ID, metres=5000)
+    arrive(fake_strava, activity_id)
+    # Edited on Strava down to 100 m: under the programme's shortest run.
+    fake_strava.activities[activity_id]["detail"]["distance"] = 100.0
+    arrive(fake_strava, activity_id, aspect="update")
+    assert Run.objects.get(participant=connected).distance_m == 5000
+    assert record(activity_id).state == ActivityState.IMPORTED
+    assert "shortest run" in record(activity_id).reason
