@@ -9,12 +9,12 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from notifications.models import Notice
 from programme.models import Level
 from rewards.models import DrawResult
+from tests.e2e.sessions import sign_in
 from tests.factories import (
     ParticipantFactory,
     ProgrammeFactory,
@@ -43,14 +43,6 @@ def axe_violations(page):
         pytest.fail(f"axe-core is not installed at {AXE}: run bin/test (npm ci in tests/e2e)")
     page.evaluate(AXE.read_text())
     return page.evaluate(RUN_AXE, WCAG_22_AA)
-
-
-def sign_in(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
 
 
 def check_pages(page, paths, *, width):

@@ -8,10 +8,10 @@ the public page shows the result.
 import re
 
 import pytest
-from django.test import Client
 
 from notifications.models import Notice
 from rewards.models import Draw, DrawResult, DrawState
+from tests.e2e.sessions import sign_in
 from tests.factories import ParticipantFactory, ProgrammeFactory, StaffFactory
 from tests.rewards.factories import (
     BEACON_ENTROPY,
@@ -23,14 +23,6 @@ from tests.rewards.factories import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
 
 
 def fits_the_screen(page):

@@ -11,12 +11,12 @@ import struct
 from pathlib import Path
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from exercises import catalogue
 from exercises.services import routine_replace
 from programme.services import run_log
+from tests.e2e.sessions import sign_in
 from tests.factories import ParticipantFactory, ProgrammeFactory
 from tests.rewards.factories import DrawFactory, complete, drawn
 
@@ -39,14 +39,6 @@ def keep(name, data, tmp_path):
     assert committed.exists(), f"{committed} is missing: run with UPDATE_SCREENSHOTS=1"
     # The committed picture is of the same screen width as the page taken now.
     assert png_size(committed.read_bytes())[0] == png_size(data)[0]
-
-
-def sign_in(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
 
 
 @pytest.fixture

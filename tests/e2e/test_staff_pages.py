@@ -5,12 +5,12 @@ import datetime as dt
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from programme import services
 from rewards import services as services_rewards
 from rewards.models import DrawState
+from tests.e2e.sessions import sign_in
 from tests.factories import ParticipantFactory, ProgrammeFactory, StaffFactory
 from tests.rewards.factories import DrawFactory, complete
 
@@ -23,14 +23,6 @@ LAPTOP = {"width": 1280, "height": 800}
 def wide_page(page):
     page.set_viewport_size(LAPTOP)
     return page
-
-
-def sign_in(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
 
 
 def page_width(page):
