@@ -9,7 +9,9 @@ in web/signals.py), so the next visitor gets a freshly rendered page; the time l
 what a signal cannot see (a ``QuerySet.update``, or a level unlocking as the clock moves).
 
 Never cached: anyone with a session cookie (their header and forms are theirs), any request
-but GET/HEAD, any answer but a plain 200 without cookies. The pages use no CSP nonce (the
+but GET/HEAD, any request with a query string (a lookup such as a draw's "Am I in?" box is
+one person's question, and caching every query string a visitor makes up would let anyone
+fill the cache), any answer but a plain 200 without cookies. The pages use no CSP nonce (the
 brand colours come from /brand.css), so the cached bytes hold no per-request secret.
 """
 
@@ -52,8 +54,10 @@ def _bump():
 
 
 def _cacheable_request(request):
-    return request.method in ("GET", "HEAD") and not (
-        settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.META.get("QUERY_STRING")
+        and not (settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES)
     )
 
 
@@ -64,7 +68,7 @@ def public_page(view):
     def wrapper(request, *args, **kwargs):
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
-        key = f"public-page:{_version()}:{translation.get_language()}:{request.get_full_path()}"
+        key = f"public-page:{_version()}:{translation.get_language()}:{request.path}"
         cached = cache.get(key)
         if cached is not None:
             content, content_type, vary = cached

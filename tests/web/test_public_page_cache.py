@@ -1,6 +1,8 @@
 """Public pages are served to anonymous visitors from the cache, and never stale after a change."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from programme.models import Level
 from tests.factories import ParticipantFactory, ProgrammeFactory
@@ -22,6 +24,17 @@ def test_a_public_page_is_rendered_once_for_every_anonymous_visitor(
     # The security headers are the middleware's, on the cached answer too.
     assert "Content-Security-Policy" in again
     assert again["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.django_db
+def test_a_request_with_a_query_string_is_rendered_each_time(client):
+    """A made-up query string never becomes a cache entry: anyone could fill the cache."""
+    ProgrammeFactory()
+    url = "/?x=" + "y" * 400
+    client.get(url)
+    with CaptureQueriesContext(connection) as again:
+        assert client.get(url).status_code == 200
+    assert len(again) > 0
 
 
 @pytest.mark.django_db
