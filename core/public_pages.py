@@ -25,14 +25,14 @@ from django.middleware.csp import get_nonce
 from django.utils import translation
 
 PUBLIC_PAGE_SECONDS = 60
-_VERSION_KEY = "public-pages:version"
+VERSION_KEY = "public-pages:version"
 
 
 def _version():
-    version = cache.get(_VERSION_KEY)
+    version = cache.get(VERSION_KEY)
     if version is None:
-        cache.add(_VERSION_KEY, 1, timeout=None)
-        version = cache.get(_VERSION_KEY, 1)
+        cache.add(VERSION_KEY, 1, timeout=None)
+        version = cache.get(VERSION_KEY, 1)
     return version
 
 
@@ -48,9 +48,9 @@ def public_pages_changed(**_ignored):
 
 def _bump():
     try:
-        cache.incr(_VERSION_KEY)
+        cache.incr(VERSION_KEY)
     except ValueError:  # no version yet: nothing is cached under one
-        cache.add(_VERSION_KEY, 1, timeout=None)
+        cache.add(VERSION_KEY, 1, timeout=None)
 
 
 def _cacheable_request(request):

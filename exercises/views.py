@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from core.personal_pages import personal_page
 from core.public_pages import public_page
 from programme.access import participant_required
 from programme.errors import ProgrammeError
@@ -146,6 +147,7 @@ def routine_log(request, participant, number):
     return redirect("exercises:session", session.pk)
 
 
+@personal_page
 @participant_required
 def sessions(request, participant):
     page = Paginator(selectors.sessions_for(participant), SESSIONS_PER_PAGE).get_page(

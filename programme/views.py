@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from core.personal_pages import personal_page
 from notifications import services as notification_services
 from notifications.emails import unsubscribe_token_read
 from notifications.models import OPT_OUT_FIELDS
@@ -63,6 +64,7 @@ def join(request):
     )
 
 
+@personal_page
 @participant_required
 def level(request, participant, number):
     context = selectors.level_detail_for(participant, number, timezone.now())
@@ -71,6 +73,7 @@ def level(request, participant, number):
     return render(request, "programme/level.html", context)
 
 
+@personal_page
 @participant_required
 def runs(request, participant):
     page = Paginator(selectors.runs_for(participant), 20).get_page(request.GET.get("page"))
@@ -180,6 +183,7 @@ def run_delete(request, participant, run_id):
     return render(request, "programme/run_delete.html", {"run": run, "participant": participant})
 
 
+@personal_page
 @participant_required
 def leaderboard(request, participant):
     scope = "overall" if request.GET.get("scope") == "overall" else "week"

@@ -8,3 +8,4 @@ class WebConfig(AppConfig):
         from . import signals
 
         signals.public_pages_watch()
+        signals.personal_pages_watch()

@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from core.branding import brand_for
+from core.personal_pages import personal_page
 from core.public_pages import public_page
 from programme import services as programme_services
 from programme.access import participant_required
@@ -55,6 +56,7 @@ def brand_css(request):
     return response
 
 
+@personal_page
 @participant_required
 def dashboard(request, participant):
     context = dashboard_for(participant, timezone.now())

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.personal_pages import personal_pages_changed
 from notifications.models import Notice
 
 from ..activities import activity_kinds
@@ -33,6 +34,8 @@ def level_progress_refresh(*, participant, level, now):
     edits): fills the WeeklyTally from counted runs and from every registered activity kind
     (foot-strength sessions), then refreshes the participant's maintained totals.
     """
+    # Its tallies and totals change below by set-based statements that send no signals.
+    personal_pages_changed(participant_id=participant.pk)
     runs = Run.objects.filter(participant=participant, level=level, status=ReviewStatus.COUNTED)
     totals = runs.aggregate(count=Count("pk"), distance=Sum("distance_m"))
     counts = {"run_count": totals["count"], "distance_m": totals["distance"] or 0}

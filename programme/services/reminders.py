@@ -8,6 +8,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.public_pages import public_pages_changed
 from notifications.models import EmailPolicy, Notice
 
 from .. import weeks
@@ -48,6 +49,8 @@ def closing_reminders_write(*, now):
     """
     notice_ids = []
     for level, closes_at in levels_closing_soon(now=now):
+        # Everyone's nav counts the new notice: no page cached before it is served again.
+        public_pages_changed()
         after_id = 0
         while after_id is not None:
             after_id = _closing_notices_insert(

@@ -4,6 +4,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.public_pages import public_pages_changed
 from notifications.models import EmailPolicy, Notice
 
 from ..models import Level, Participant
@@ -33,6 +34,8 @@ def levels_announce_due(*, now):
             )
             if not claimed:
                 continue
+            # Every page that says which week is on, public or a runner's, renders anew.
+            public_pages_changed()
             level = Level.objects.select_related("programme").get(pk=level_id)
             _unlock_notices_insert(level=level, now=now)
             notice_ids += (
