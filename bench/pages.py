@@ -45,9 +45,9 @@ def production_env(database_url: str) -> dict:
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/1"),
         "DJANGO_STATIC_ROOT": str(ROOT / "var" / "bench-static"),
-        # Production's default is a connection per request (config/settings/production.py);
-        # BENCH_CONN_MAX_AGE=60 measures what kept connections would buy.
-        "CONN_MAX_AGE": os.environ.get("BENCH_CONN_MAX_AGE", "0"),
+        # Production's default (kept connections, config/settings/production.py) unless
+        # BENCH_CONN_MAX_AGE says otherwise: 0 measures a connection per request.
+        "CONN_MAX_AGE": os.environ.get("BENCH_CONN_MAX_AGE", "60"),
     }
 
 

@@ -291,6 +291,7 @@ def seed(participants=PARTICIPANTS):
 
 def _draw_publish(programme, levels, now):
     """A drawn prize draw through the real services, so its public page is realistic."""
+    from benchmarks import past_beacon_round
     from rewards import services as reward_services
     from rewards.models import Draw, DrawSnapshot, Prize
 
@@ -304,9 +305,18 @@ def _draw_publish(programme, levels, now):
         alternates=50,
         level=None,
     )
-    reward_services.draw_schedule(draw=draw, actor=None, now=now)
-    reward_services.draw_close_entries(draw=draw, actor=None, now=now)
-    reward_services.draw_request_run(draw=draw, actor=None, public_entropy="bench", now=now)
+    beacon = past_beacon_round()
+    reward_services.draw_schedule(
+        draw=draw,
+        actor=None,
+        chain=beacon["chain"],
+        entries_close_by=beacon["at"] - dt.timedelta(seconds=1),
+        now=beacon["at"] - dt.timedelta(days=1),
+    )
+    reward_services.draw_close_entries(
+        draw=draw, actor=None, now=beacon["at"] - dt.timedelta(minutes=5)
+    )
+    reward_services.draw_request_run(draw=draw, actor=None, signature=beacon["signature"], now=now)
     reward_services.draw_run(draw_id=draw.pk, now=now)
     return DrawSnapshot.objects.get(draw=draw).entrant_count
 

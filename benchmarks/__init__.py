@@ -21,3 +21,26 @@ def peak_rss_mb() -> float:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     # ru_maxrss is KiB on Linux, bytes on macOS.
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def past_beacon_round() -> dict:
+    """A real, published quicknet round (tests/fixtures/drand/rounds.json), with its time.
+
+    A benchmark's draw is scheduled and closed "before" it and run with its published
+    signature, as the spec requires, without a network.
+    """
+    import datetime
+    import json
+    from pathlib import Path
+
+    from rewards import drand
+
+    rounds = json.loads(
+        (Path(__file__).parents[1] / "tests" / "fixtures" / "drand" / "rounds.json").read_text()
+    )
+    found = next(r for r in rounds["rounds"] if r["chain"] == "quicknet")
+    info = rounds["chains"]["quicknet"]
+    at = drand.round_time(
+        genesis_time=info["genesis_time"], period=info["period"], round_number=found["round"]
+    )
+    return {**found, "at": datetime.datetime.fromtimestamp(at, datetime.UTC)}

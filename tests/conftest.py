@@ -39,7 +39,7 @@ CHROMIUM_ARGS = [
 def missing_services():
     """Why the real-service tests cannot run here, or "" when they can."""
     reasons = []
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    if settings.DATABASES["default"]["ENGINE"] != "core.postgresql":
         reasons.append("DATABASE_URL does not point at PostgreSQL")
     if not settings.REDIS_URL:
         reasons.append("REDIS_URL is not set")

@@ -54,13 +54,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # worker killed while its statement waits for a lock then leaves nothing behind; without
     # it the statement would commit once the lock is free, e.g. an email claimed as sent by a
     # dead worker and never sent (tests/faults/test_worker_killed.py).
+    # Kept connections (CONN_MAX_AGE, production) are bounded on the client too: the
+    # health check before reuse in 1 s, every other exchange in statement_timeout + 1 s
+    # (core/postgresql/base.py), since a hung server never runs its statement_timeout.
+    statement_timeout = env.int("DATABASE_STATEMENT_TIMEOUT", default=15)
+    DATABASES["default"]["ENGINE"] = "core.postgresql"
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "connect_timeout": env.int("DATABASE_CONNECT_TIMEOUT", default=5),
             "options": (
-                f"-c statement_timeout={env.int('DATABASE_STATEMENT_TIMEOUT', default=15)}s"
+                f"-c statement_timeout={statement_timeout}s"
                 f" -c client_connection_check_interval={env.int('DATABASE_CLIENT_CHECK_MS', default=1000)}ms"
             ),
+            "wait_limit": statement_timeout + 1 if statement_timeout else None,
         }
     )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -11,13 +11,13 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 if DEBUG:
     raise ImproperlyConfigured("DJANGO_DEBUG must be off in production.")
 
-# One database connection per request by default. Kept connections (CONN_MAX_AGE=60) save a
-# few milliseconds of CPU per page (bench/README.md), but a hung (not dead) PostgreSQL then
-# holds every request on its kept connection until gunicorn's 30 s limit: libpq has no client
-# timeout once connected. A new connection gives up after connect_timeout (5 s) and the page
-# is a quick 503 (tests/faults/test_database_down_or_hung.py). Keep connections only behind a
-# pooler that bounds its waits.
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Kept database connections: a connect per request cost more than most pages' queries
+# (bench/README.md). A hung (not dead) PostgreSQL would hold requests on their kept
+# connections, so the backend bounds every wait on the client: the health check before
+# reuse gives up in 1 s, the reconnect after connect_timeout (5 s), and the page is a quick
+# 503 (core/postgresql/base.py, tests/faults/test_database_down_or_hung.py). CONN_MAX_AGE=0
+# opens one per request (e.g. behind a transaction-pooling PgBouncer).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 
 # HTTPS: the proxy in front terminates TLS and says so in X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

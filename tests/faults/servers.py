@@ -6,6 +6,7 @@ fault test starts its own server in a temporary folder, then stops it (``stop``)
 ``resume``). Each waits for the server with a deadline, never a fixed sleep.
 """
 
+import contextlib
 import os
 import pwd
 import shutil
@@ -54,12 +55,38 @@ class OwnServer:
         if self.popen and self.popen.poll() is None:
             os.killpg(self.popen.pid, signum)
 
+    def _descendants(self):
+        """Every process started under this server. PostgreSQL's backends each lead a
+        process group of their own (setsid), so the group's signal alone misses them."""
+        children = {}
+        for stat in glob("/proc/[0-9]*/stat"):
+            try:
+                fields = Path(stat).read_text().rsplit(")", 1)[1].split()
+            except OSError:  # gone meanwhile
+                continue
+            children.setdefault(int(fields[1]), []).append(int(stat.split("/")[2]))
+        found, queue = [], [self.popen.pid]
+        while queue:
+            for child in children.get(queue.pop(), []):
+                found.append(child)
+                queue.append(child)
+        return found
+
+    def _signal_tree(self, signum):
+        if not (self.popen and self.popen.poll() is None):
+            return
+        self._signal(signum)
+        for pid in self._descendants():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signum)
+
     def pause(self):
-        """Hang it: the port still accepts connections, nothing answers."""
-        self._signal(signal.SIGSTOP)
+        """Hang it, every process (the connections already open too): the port still
+        accepts connections, nothing answers."""
+        self._signal_tree(signal.SIGSTOP)
 
     def resume(self):
-        self._signal(signal.SIGCONT)
+        self._signal_tree(signal.SIGCONT)
 
     def stop(self):
         if self.popen and self.popen.poll() is None:

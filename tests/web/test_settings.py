@@ -345,11 +345,13 @@ def test_the_run_command_writes_emails_to_var_mail_and_logs_them():
     path.unlink()
 
 
-def test_production_opens_a_connection_per_request_and_checks_kept_ones():
-    """Kept connections would hang on a hung database (config/settings/production.py)."""
+def test_production_keeps_connections_checked_and_bounded():
+    """Kept connections, each checked before reuse, on the backend that bounds every wait
+    (a hung database must not hold them: config/settings/production.py)."""
     script = (
         "from config.settings import production as p; "
-        "d = p.DATABASES['default']; print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+        "d = p.DATABASES['default']; "
+        "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'], d['ENGINE'], d['OPTIONS']['wait_limit'])"
     )
     environment = {
         k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "CONN_MAX_AGE"
@@ -363,6 +365,8 @@ def test_production_opens_a_connection_per_request_and_checks_kept_ones():
         text=True,
         check=True,
     )
-    max_age, health_checks = result.stdout.split()
-    assert int(max_age) == 0
+    max_age, health_checks, engine, wait_limit = result.stdout.split()
+    assert int(max_age) == 60
     assert health_checks == "True"
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        assert (engine, wait_limit) == ("core.postgresql", "16")
