@@ -47,8 +47,10 @@ from django.utils.cache import patch_vary_headers
 from core.public_pages import VERSION_KEY as PUBLIC_VERSION_KEY
 
 PERSONAL_PAGE_SECONDS = 60
-#: How long a session's owner is remembered without a render (a render refreshes it).
-OWNER_SECONDS = 15 * 60
+#: How long a session's owner is remembered: a day, so that a runner's first visit of the
+#: day renders once, not twice. It only says whose pages a session may be served; every
+#: page itself lives PERSONAL_PAGE_SECONDS.
+OWNER_SECONDS = 24 * 60 * 60
 #: Versions outlive every page stored under them.
 VERSION_SECONDS = 24 * 60 * 60
 _SAFE_METHODS = ("GET", "HEAD")
