@@ -36,13 +36,9 @@ def level_progress_refresh(*, participant, level, now):
     """
     # Its tallies and totals change below by set-based statements that send no signals.
     personal_pages_changed(participant_id=participant.pk)
-    runs = Run.objects.filter(participant=participant, level=level, status=ReviewStatus.COUNTED)
-    totals = runs.aggregate(count=Count("pk"), distance=Sum("distance_m"))
-    counts = {"run_count": totals["count"], "distance_m": totals["distance"] or 0}
-    for kind in activity_kinds():
-        counts[kind.tally_field] = kind.model.objects.filter(
-            participant=participant, level=level
-        ).count()
+    week = _week_figures(participant, level)
+    completion_id = week.pop("completion_id")
+    counts = {field: value or 0 for field, value in week.items()}
     # One INSERT … ON CONFLICT DO UPDATE (update_or_create takes a savepoint, a locking
     # SELECT and then an UPDATE: four statements on every activity change).
     fields = {**counts, "leaderboard_opt_in": participant.leaderboard_opt_in}
@@ -57,8 +53,7 @@ def level_progress_refresh(*, participant, level, now):
         distance_m=counts["distance_m"],
         sessions=counts.get("session_count", 0),
     )
-    completion = LevelCompletion.objects.filter(participant=participant, level=level).first()
-    if met and completion is None:
+    if met and completion_id is None:
         LevelCompletion.objects.create(
             participant=participant, level=level, completed_at=now, tickets=level.tickets
         )
@@ -77,10 +72,34 @@ def level_progress_refresh(*, participant, level, now):
                 "created_at": now,
             },
         )
-    elif not met and completion is not None and not _completions_locked(level):
-        completion.delete()
+    elif not met and completion_id is not None and not _completions_locked(level):
+        LevelCompletion.objects.filter(pk=completion_id).delete()
         Notice.objects.filter(participant=participant, key=f"level-completed:{level.pk}").delete()
     participant_totals_refresh(participant=participant)
+
+
+def _week_figures(participant, level):
+    """The week's counted runs and distance, each activity kind's count and the completion's
+    id (or None), in one SELECT of scalar subqueries: this runs on every activity change."""
+
+    def scalar(queryset, value):
+        return Subquery(queryset.values("participant_id").annotate(value=value).values("value"))
+
+    runs = Run.objects.filter(participant=participant, level=level, status=ReviewStatus.COUNTED)
+    figures = {
+        "run_count": scalar(runs, Count("pk")),
+        "distance_m": scalar(runs, Sum("distance_m")),
+        **{
+            kind.tally_field: scalar(
+                kind.model.objects.filter(participant=participant, level=level), Count("pk")
+            )
+            for kind in activity_kinds()
+        },
+        "completion_id": Subquery(
+            LevelCompletion.objects.filter(participant=participant, level=level).values("pk")
+        ),
+    }
+    return Participant.objects.filter(pk=participant.pk).values(**figures).get()
 
 
 def _completions_locked(level):
