@@ -22,6 +22,7 @@ __all__ = [
     "HEADER",
     "NonCanonicalEntries",
     "canonical_entries",
+    "check_canonical",
     "commitment_for",
     "draw_result",
     "entries_digest",
@@ -101,6 +102,23 @@ def canonical_entries(rows: Iterable[tuple[str, int]]) -> bytes:
         raise ValueError("entries do not form a canonical file")  # pragma: no cover
     del lines
     return text.encode("ascii")
+
+
+def check_canonical(data: bytes) -> None:
+    """Raise NonCanonicalEntries unless ``data`` is a canonical entries file.
+
+    For a file built elsewhere (inside PostgreSQL): the same checks as ``parse_entries``
+    without building the million (entrant, tickets) pairs.
+    """
+    if not data.startswith(_HEADER_BYTES) or _BODY_BYTES_RE.fullmatch(data, _BODY_START) is None:
+        _raise_non_canonical(data)
+    lines = data.split(b"\n")
+    del lines[-1], lines[0]  # "" after the final newline, and the header
+    # Every line starts with its 36-byte entrant (the match above), so comparing the first
+    # 36 bytes compares entrants in byte order; strictly ascending also rules out duplicates.
+    if not _strictly_ascending(lines, _ENTRANT_OF_LINE):
+        parse_entries(data)  # names the first duplicate or unsorted line
+        raise NonCanonicalEntries("entries are not sorted")  # pragma: no cover
 
 
 def parse_entries(data: bytes) -> list[tuple[str, int]]:

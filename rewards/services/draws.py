@@ -22,7 +22,15 @@ from notifications.models import Notice
 from programme.models import Participant
 
 from .. import beacons, drand
-from ..draw_core import SEED_BYTES, canonical_entries, commitment_for, draw_result, entries_digest
+from ..draw_core import (
+    HEADER,
+    SEED_BYTES,
+    canonical_entries,
+    check_canonical,
+    commitment_for,
+    draw_result,
+    entries_digest,
+)
 from ..draw_core import parse_entries as parse_entries_file
 from ..errors import RewardsError
 from ..models import (
@@ -34,7 +42,13 @@ from ..models import (
     Role,
 )
 from ..queries import store_binary
-from ..selectors import DRAW_RUN_STALL, counted_levels, draws_run_stalled, eligible_entries
+from ..selectors import (
+    DRAW_RUN_STALL,
+    counted_levels,
+    draws_run_stalled,
+    eligible_entries,
+    eligible_entries_file,
+)
 from .audit import Action, draw_lock, event_record
 from .results import award_notice, finish_if_done, pass_over_reason, result_close
 
@@ -144,17 +158,16 @@ def draw_schedule(*, draw, actor, entries_close_by, chain=None, now=None):
 
 
 def _snapshot_take(*, draw, now):
-    """Stream the eligible entries into the canonical file; store it with its digest."""
-    entrants = tickets = 0
-
-    def counted(rows):
-        nonlocal entrants, tickets
-        for row in rows:
-            entrants += 1
-            tickets += row[1]
-            yield row
-
-    data = canonical_entries(counted(eligible_entries(draw)))
+    """Build the canonical file of the eligible entries; store it with its digest."""
+    built = eligible_entries_file(draw)
+    if built is not None:
+        # PostgreSQL sorted and joined the lines. The file must still be exactly canonical
+        # (a malformed or duplicate line is refused, never fixed), checked here.
+        lines, entrants, tickets = built
+        data = (HEADER + lines).encode("ascii")
+        check_canonical(data)
+    else:
+        data, entrants, tickets = _snapshot_built_here(draw)
     snapshot = DrawSnapshot.objects.create(
         draw=draw,
         entries=b"",
@@ -209,6 +222,21 @@ def draw_close_entries(*, draw, actor, now=None):
             },
         )
     return draw
+
+
+def _snapshot_built_here(draw):
+    """``(file, entrants, tickets)``, streaming the eligible entries into ``canonical_entries``."""
+    entrants = tickets = 0
+
+    def counted(rows):
+        nonlocal entrants, tickets
+        for row in rows:
+            entrants += 1
+            tickets += row[1]
+            yield row
+
+    data = canonical_entries(counted(eligible_entries(draw)))
+    return data, entrants, tickets
 
 
 # Run ----------------------------------------------------------------------------------
