@@ -11,11 +11,14 @@ import hashlib
 import heapq
 import hmac
 import operator
+import os
+import pickle
 import re
 import sys
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import islice
+from itertools import chain, islice
 from typing import Any, NoReturn
 
 __all__ = [
@@ -48,6 +51,8 @@ _DIGITS_RE = re.compile(r"[0-9]+")
 _ENTRANT = operator.itemgetter(0)
 _ENTRANT_OF_LINE = operator.itemgetter(slice(0, 36))
 _TICKET_SUFFIXES = [b":%d" % j for j in range(1, 65)]  # ":1"..":64", saves formatting
+# Below this many entrants a second process costs more than it saves (fork, pipe).
+PARALLEL_MIN_ENTRANTS = 50_000
 
 
 class NonCanonicalEntries(ValueError):
@@ -239,15 +244,20 @@ def _scored(
     check it against ``hmac.new``.
     """
     # Not a generator itself so that a bad seed fails here, not on the first next().
-    if not isinstance(seed, bytes | bytearray) or len(seed) != SEED_BYTES:
-        raise ValueError(f"seed must be {SEED_BYTES} bytes")
     if not isinstance(entries, list | tuple):
         entries = list(entries)  # may need a second pass, see _score_each
+    return _score_each(entries, *_pads(seed, public_entropy))
+
+
+def _pads(seed: bytes, public_entropy: str) -> tuple[Any, Any]:
+    """The HMAC's hashed inner and outer pads for the draw key (see ``_scored``)."""
+    if not isinstance(seed, bytes | bytearray) or len(seed) != SEED_BYTES:
+        raise ValueError(f"seed must be {SEED_BYTES} bytes")
     key = hmac.new(bytes(seed), public_entropy.encode("utf-8"), hashlib.sha256).digest()
     padded = key.ljust(64, b"\0")
     inner = hashlib.sha256(bytes(b ^ 0x36 for b in padded))
     outer = hashlib.sha256(bytes(b ^ 0x5C for b in padded))
-    return _score_each(entries, inner, outer)
+    return inner, outer
 
 
 def _score_each(
@@ -310,17 +320,100 @@ def draw_result(
     public_entropy: str,
     winners: int,
     alternates: int,
+    parallel: bool = False,
 ) -> list[tuple[int, str, str]]:
     """``(rank, entrant, "winner" | "alternate")`` for the first ``winners + alternates``.
 
     Uses a bounded heap instead of a full sort: equal to ``rank_entrants(...)[:k + m]`` but
-    keeps only k+m candidates in memory.
+    keeps only k+m candidates in memory. ``parallel`` lets a big draw be scored in two
+    processes where that is safe (``_top_in_two_processes``); the result is the same.
     """
     for name, value in (("winners", winners), ("alternates", alternates)):
         if type(value) is not int or value < 0:
             raise ValueError(f"{name} must be a non-negative int, got {value!r}")
-    top = heapq.nsmallest(winners + alternates, _scored(entries, seed, public_entropy))
+    count = winners + alternates
+    if parallel and _worth_a_second_process(entries):
+        top = _top_in_two_processes(entries, *_pads(seed, public_entropy), count)
+    else:
+        top = heapq.nsmallest(count, _scored(entries, seed, public_entropy))
     return [
         (rank, entrant, "winner" if rank <= winners else "alternate")
         for rank, (_, entrant) in enumerate(top, start=1)
     ]
+
+
+# Two processes ------------------------------------------------------------------------------
+#
+# Scoring is pure CPU (one HMAC per ticket, ~3.5M at 1M entrants) and the GIL keeps it on one
+# core. Each entrant's score depends on that entrant alone and (score, entrant) is a total
+# order, so the best k of the whole list are the best k of the union of each half's best k:
+# a forked child scores one half while this process scores the other, then the two short
+# lists are merged. Same winners, same order, same tie-breaks as one process.
+
+
+def _worth_a_second_process(entries: Iterable[tuple[str, int]]) -> bool:
+    """Whether forking a child to score half the entries is both safe and worth it."""
+    if not isinstance(entries, list) or len(entries) < PARALLEL_MIN_ENTRANTS:
+        return False
+    if not hasattr(os, "fork") or _usable_cpus() < 2:
+        return False
+    # fork() copies only the calling thread: a lock another thread holds at that moment
+    # (logging, an import, OpenSSL) stays locked forever in the child. Inside a Celery
+    # prefork child or a plain script there is one thread; under a threaded server or the
+    # tests' in-thread worker the draw stays in one process.
+    if threading.active_count() != 1:
+        return False
+    # Each half checks its own entrants for duplicates; one across the halves would only
+    # be caught here. Strictly ascending (the canonical file's order) rules that out.
+    try:
+        return _strictly_ascending(entries, _ENTRANT)
+    except TypeError:  # mixed str and UUID entrants: not worth sorting out, use one process
+        return False
+
+
+def _usable_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - macOS, Windows
+        return os.cpu_count() or 1
+
+
+def _top_in_two_processes(
+    entries: list[tuple[str, int]], inner_pad: Any, outer_pad: Any, count: int
+) -> list[tuple[bytes, str]]:
+    """``heapq.nsmallest(count, ...)`` of every entrant's (score, entrant), on two cores.
+
+    A plain ``os.fork``, not multiprocessing: a Celery prefork worker's child is daemonic
+    and multiprocessing refuses to start processes there. The child scores the second half,
+    sends its best ``count`` through a pipe and leaves with ``os._exit`` (no cleanup that
+    could touch the parent's database or broker connections). If the child fails for any
+    reason, this process scores that half itself, so the result never depends on the fork.
+    """
+    half = len(entries) // 2
+    first, second = entries[:half], entries[half:]
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child
+        status = 1
+        try:
+            os.close(read_end)
+            best = heapq.nsmallest(count, _score_each(second, inner_pad, outer_pad))
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(pickle.dumps(best, pickle.HIGHEST_PROTOCOL))
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    try:
+        best = heapq.nsmallest(count, _score_each(first, inner_pad, outer_pad))
+    finally:
+        # Read before waiting: the child blocks on a full pipe until this end drains it.
+        with os.fdopen(read_end, "rb") as pipe:
+            payload = pipe.read()
+        _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) == 0:
+        # Bytes this process's own child wrote into a private pipe a moment ago.
+        theirs = pickle.loads(payload)  # noqa: S301
+    else:
+        theirs = heapq.nsmallest(count, _score_each(second, inner_pad, outer_pad))
+    return heapq.nsmallest(count, chain(best, theirs))

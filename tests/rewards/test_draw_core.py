@@ -298,3 +298,116 @@ def test_draw_result_is_prefix_of_ranking(rows, seed, entropy, winners, alternat
     assert [e for _, e, _ in result] == ranking[: winners + alternates]
     assert [rank for rank, _, _ in result] == list(range(1, len(result) + 1))
     assert all((role == "winner") == (rank <= winners) for rank, _, role in result)
+
+
+# --- two processes ---------------------------------------------------------------------------
+
+
+def _random_entries(count, seed=7):
+    import random
+
+    rng = random.Random(seed)
+    return sorted(
+        (str(uuid.UUID(int=rng.getrandbits(128), version=4)), rng.randint(1, 6))
+        for _ in range(count)
+    )
+
+
+@pytest.fixture
+def forced_split(monkeypatch):
+    """Any draw may use a second process, and every fork is counted."""
+    forks = []
+    real_fork = draw_core.os.fork
+
+    def fork():
+        forks.append(1)
+        return real_fork()
+
+    monkeypatch.setattr(draw_core, "PARALLEL_MIN_ENTRANTS", 0)
+    monkeypatch.setattr(draw_core, "_usable_cpus", lambda: 2)
+    # The test runner may hold threads of its own; the production check is tested below.
+    monkeypatch.setattr(draw_core.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(draw_core.os, "fork", fork)
+    return forks
+
+
+@pytest.mark.parametrize(("count", "winners", "alternates"), [(3000, 300, 300), (7, 3, 2)])
+def test_two_processes_draw_exactly_what_one_process_draws(
+    forced_split, count, winners, alternates
+):
+    entries = _random_entries(count)
+    kwargs = {"seed": SEED, "public_entropy": ENTROPY, "winners": winners}
+    one = draw_result(entries, alternates=alternates, **kwargs)
+    two = draw_result(entries, alternates=alternates, parallel=True, **kwargs)
+    assert forced_split == [1]
+    assert two == one
+    assert len(two) == min(count, winners + alternates)
+
+
+def test_two_processes_on_the_spec_vector(forced_split):
+    result = draw_result(
+        parse_entries(VECTOR_CSV),
+        seed=SEED,
+        public_entropy=ENTROPY,
+        winners=3,
+        alternates=2,
+        parallel=True,
+    )
+    assert forced_split == [1]
+    assert result == VECTOR_RESULT
+
+
+def test_a_failed_child_is_replaced_by_scoring_its_half_here(forced_split, monkeypatch):
+    entries = _random_entries(500)
+    expected = draw_result(entries, seed=SEED, public_entropy=ENTROPY, winners=5, alternates=5)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the child cannot send its result")
+
+    monkeypatch.setattr(draw_core.pickle, "dumps", broken)  # only the child pickles
+    result = draw_result(
+        entries, seed=SEED, public_entropy=ENTROPY, winners=5, alternates=5, parallel=True
+    )
+    assert forced_split == [1]
+    assert result == expected
+
+
+def test_a_bad_entry_in_the_childs_half_still_raises(forced_split):
+    entries = _random_entries(100)
+    entries[-1] = (entries[-1][0], 0)
+    with pytest.raises(ValueError, match="not a positive int"):
+        draw_result(
+            entries, seed=SEED, public_entropy=ENTROPY, winners=1, alternates=0, parallel=True
+        )
+    assert forced_split == [1]
+
+
+@pytest.mark.parametrize(
+    ("entries", "refused"),
+    [
+        pytest.param(list(reversed(_random_entries(20))), False, id="unsorted"),
+        pytest.param(_random_entries(10) * 2, True, id="duplicates-across-halves"),
+        pytest.param(tuple(_random_entries(20)), False, id="not-a-list"),
+    ],
+)
+def test_entries_not_in_canonical_order_stay_in_one_process(forced_split, entries, refused):
+    kwargs = {"seed": SEED, "public_entropy": ENTROPY, "winners": 3, "alternates": 0}
+    if refused:
+        with pytest.raises(ValueError, match="duplicate entrant"):
+            draw_result(entries, parallel=True, **kwargs)
+    else:
+        assert draw_result(entries, parallel=True, **kwargs) == draw_result(entries, **kwargs)
+    assert forced_split == []
+
+
+def test_one_process_when_small_threaded_or_single_core(monkeypatch):
+    entries = _random_entries(20)
+    assert not draw_core._worth_a_second_process(entries)  # below PARALLEL_MIN_ENTRANTS
+    monkeypatch.setattr(draw_core, "PARALLEL_MIN_ENTRANTS", 0)
+    monkeypatch.setattr(draw_core, "_usable_cpus", lambda: 1)
+    assert not draw_core._worth_a_second_process(entries)
+    monkeypatch.setattr(draw_core, "_usable_cpus", lambda: 2)
+    monkeypatch.setattr(draw_core.threading, "active_count", lambda: 2)
+    assert not draw_core._worth_a_second_process(entries)
+    monkeypatch.setattr(draw_core.threading, "active_count", lambda: 1)
+    assert draw_core._worth_a_second_process(entries)
