@@ -28,6 +28,7 @@ __all__ = [
     "check_canonical",
     "commitment_for",
     "draw_result",
+    "draw_result_of_file",
     "entries_digest",
     "parse_entries",
     "rank_entrants",
@@ -51,8 +52,8 @@ _DIGITS_RE = re.compile(r"[0-9]+")
 _ENTRANT = operator.itemgetter(0)
 _ENTRANT_OF_LINE = operator.itemgetter(slice(0, 36))
 _TICKET_SUFFIXES = [b":%d" % j for j in range(1, 65)]  # ":1"..":64", saves formatting
-# Below this many entrants a second process costs more than it saves (fork, pipe).
-PARALLEL_MIN_ENTRANTS = 50_000
+# Below this size (about 50,000 entrants) a second process costs more than it saves.
+PARALLEL_MIN_BYTES = 2_000_000
 
 
 class NonCanonicalEntries(ValueError):
@@ -320,22 +321,52 @@ def draw_result(
     public_entropy: str,
     winners: int,
     alternates: int,
-    parallel: bool = False,
 ) -> list[tuple[int, str, str]]:
     """``(rank, entrant, "winner" | "alternate")`` for the first ``winners + alternates``.
 
     Uses a bounded heap instead of a full sort: equal to ``rank_entrants(...)[:k + m]`` but
-    keeps only k+m candidates in memory. ``parallel`` lets a big draw be scored in two
-    processes where that is safe (``_top_in_two_processes``); the result is the same.
+    keeps only k+m candidates in memory.
     """
+    _check_counts(winners, alternates)
+    top = heapq.nsmallest(winners + alternates, _scored(entries, seed, public_entropy))
+    return _roles(top, winners)
+
+
+def draw_result_of_file(
+    data: bytes,
+    *,
+    seed: bytes,
+    public_entropy: str,
+    winners: int,
+    alternates: int,
+    parallel: bool = False,
+) -> list[tuple[int, str, str]]:
+    """``draw_result(parse_entries(data), ...)``: the draw of a canonical entries file.
+
+    With ``parallel``, a big file is parsed and scored in two processes where that is safe
+    (see below); the result is the same, and so is any error.
+    """
+    _check_counts(winners, alternates)
+    if parallel and len(data) >= PARALLEL_MIN_BYTES and _fork_is_safe():
+        top = _top_in_two_processes(data, _pads(seed, public_entropy), winners + alternates)
+        if top is not None:
+            return _roles(top, winners)
+    return draw_result(
+        parse_entries(data),
+        seed=seed,
+        public_entropy=public_entropy,
+        winners=winners,
+        alternates=alternates,
+    )
+
+
+def _check_counts(winners: int, alternates: int) -> None:
     for name, value in (("winners", winners), ("alternates", alternates)):
         if type(value) is not int or value < 0:
             raise ValueError(f"{name} must be a non-negative int, got {value!r}")
-    count = winners + alternates
-    if parallel and _worth_a_second_process(entries):
-        top = _top_in_two_processes(entries, *_pads(seed, public_entropy), count)
-    else:
-        top = heapq.nsmallest(count, _scored(entries, seed, public_entropy))
+
+
+def _roles(top: list[tuple[bytes, str]], winners: int) -> list[tuple[int, str, str]]:
     return [
         (rank, entrant, "winner" if rank <= winners else "alternate")
         for rank, (_, entrant) in enumerate(top, start=1)
@@ -344,31 +375,23 @@ def draw_result(
 
 # Two processes ------------------------------------------------------------------------------
 #
-# Scoring is pure CPU (one HMAC per ticket, ~3.5M at 1M entrants) and the GIL keeps it on one
-# core. Each entrant's score depends on that entrant alone and (score, entrant) is a total
-# order, so the best k of the whole list are the best k of the union of each half's best k:
-# a forked child scores one half while this process scores the other, then the two short
-# lists are merged. Same winners, same order, same tie-breaks as one process.
+# Parsing and scoring are pure CPU (one HMAC per ticket, ~3.5M at 1M entrants) and the GIL
+# keeps them on one core. Each entrant's score depends on that entrant alone and (score,
+# entrant) is a total order, so the best k of the whole file are the best k of the union of
+# each half's best k: a forked child parses and scores the second half of the file while
+# this process does the first, then the two short lists are merged. Same winners, same
+# order, same tie-breaks as one process.
 
 
-def _worth_a_second_process(entries: Iterable[tuple[str, int]]) -> bool:
-    """Whether forking a child to score half the entries is both safe and worth it."""
-    if not isinstance(entries, list) or len(entries) < PARALLEL_MIN_ENTRANTS:
-        return False
+def _fork_is_safe() -> bool:
+    """Whether forking a child to take half the work is both safe and worth it."""
     if not hasattr(os, "fork") or _usable_cpus() < 2:
         return False
     # fork() copies only the calling thread: a lock another thread holds at that moment
-    # (logging, an import, OpenSSL) stays locked forever in the child. Inside a Celery
-    # prefork child or a plain script there is one thread; under a threaded server or the
-    # tests' in-thread worker the draw stays in one process.
-    if threading.active_count() != 1:
-        return False
-    # Each half checks its own entrants for duplicates; one across the halves would only
-    # be caught here. Strictly ascending (the canonical file's order) rules that out.
-    try:
-        return _strictly_ascending(entries, _ENTRANT)
-    except TypeError:  # mixed str and UUID entrants: not worth sorting out, use one process
-        return False
+    # (logging, an import, OpenSSL) stays locked forever in the child. A Celery prefork
+    # child or a plain script has one thread; under a threaded server, or the tests'
+    # in-thread worker, the draw stays in one process.
+    return threading.active_count() == 1
 
 
 def _usable_cpus() -> int:
@@ -379,25 +402,31 @@ def _usable_cpus() -> int:
 
 
 def _top_in_two_processes(
-    entries: list[tuple[str, int]], inner_pad: Any, outer_pad: Any, count: int
-) -> list[tuple[bytes, str]]:
-    """``heapq.nsmallest(count, ...)`` of every entrant's (score, entrant), on two cores.
+    data: bytes, pads: tuple[Any, Any], count: int
+) -> list[tuple[bytes, str]] | None:
+    """The best ``count`` (score, entrant) of the file ``data``, on two cores.
+
+    None when anything is wrong (a non-canonical half, a failed child): the caller then
+    draws in one process, which raises the exact error with the right line number.
 
     A plain ``os.fork``, not multiprocessing: a Celery prefork worker's child is daemonic
-    and multiprocessing refuses to start processes there. The child scores the second half,
-    sends its best ``count`` through a pipe and leaves with ``os._exit`` (no cleanup that
-    could touch the parent's database or broker connections). If the child fails for any
-    reason, this process scores that half itself, so the result never depends on the fork.
+    and multiprocessing refuses to start processes there. The child sends its best
+    ``count`` through a pipe and leaves with ``os._exit`` (no cleanup that could touch the
+    parent's database or broker connections).
     """
-    half = len(entries) // 2
-    first, second = entries[:half], entries[half:]
+    # Split at a line start near the middle; each half is a canonical file of its own
+    # (the second gets the header), so parse_entries checks each as it does a whole file.
+    middle = data.find(b"\n", len(data) // 2) + 1
+    if not 0 < middle < len(data) or not data.startswith(_HEADER_BYTES):
+        return None
+    first, second = data[:middle], _HEADER_BYTES + data[middle:]
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child
         status = 1
         try:
             os.close(read_end)
-            best = heapq.nsmallest(count, _score_each(second, inner_pad, outer_pad))
+            best = heapq.nsmallest(count, _score_each(parse_entries(second), *pads))
             with os.fdopen(write_end, "wb") as pipe:
                 pipe.write(pickle.dumps(best, pickle.HIGHEST_PROTOCOL))
             status = 0
@@ -405,15 +434,21 @@ def _top_in_two_processes(
             os._exit(status)
     os.close(write_end)
     try:
-        best = heapq.nsmallest(count, _score_each(first, inner_pad, outer_pad))
+        entries = parse_entries(first)
+        best = heapq.nsmallest(count, _score_each(entries, *pads))
+    except ValueError:
+        best = None
     finally:
         # Read before waiting: the child blocks on a full pipe until this end drains it.
         with os.fdopen(read_end, "rb") as pipe:
             payload = pipe.read()
         _, status = os.waitpid(pid, 0)
-    if os.waitstatus_to_exitcode(status) == 0:
-        # Bytes this process's own child wrote into a private pipe a moment ago.
-        theirs = pickle.loads(payload)  # noqa: S301
-    else:
-        theirs = heapq.nsmallest(count, _score_each(second, inner_pad, outer_pad))
+    if best is None or os.waitstatus_to_exitcode(status) != 0:
+        return None
+    # Each half is strictly ascending on its own; so is the whole file if the first half's
+    # last entrant comes before the second half's first (no duplicate across the halves).
+    if entries and not entries[-1][0].encode() < second[_BODY_START : _BODY_START + 36]:
+        return None
+    # Bytes this process's own child wrote into a private pipe a moment ago.
+    theirs = pickle.loads(payload)  # noqa: S301
     return heapq.nsmallest(count, chain(best, theirs))

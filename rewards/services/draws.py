@@ -28,10 +28,9 @@ from ..draw_core import (
     canonical_entries,
     check_canonical,
     commitment_for,
-    draw_result,
+    draw_result_of_file,
     entries_digest,
 )
-from ..draw_core import parse_entries as parse_entries_file
 from ..errors import RewardsError
 from ..models import (
     Draw,
@@ -41,7 +40,7 @@ from ..models import (
     ResultStatus,
     Role,
 )
-from ..queries import store_binary
+from ..queries import load_binary, store_binary
 from ..selectors import (
     DRAW_RUN_STALL,
     counted_levels,
@@ -423,12 +422,12 @@ def draw_run(*, draw_id, now=None):
             return []
         if draw.run_requested_at is None:
             raise RewardsError(_("Staff have not asked for this draw to run yet."))
-        snapshot = DrawSnapshot.objects.get(draw=draw)
-        data = bytes(snapshot.entries)
+        snapshot = DrawSnapshot.objects.defer("entries").get(draw=draw)
+        data = load_binary(snapshot, "entries")
         if entries_digest(data) != snapshot.digest:
             raise RewardsError(_("The stored entries file does not match its published digest."))
-        ranked = draw_result(
-            parse_entries_file(data),
+        ranked = draw_result_of_file(
+            data,
             seed=bytes(draw.seed),
             public_entropy=draw.public_entropy,
             winners=draw.winners,

@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import uuid
+import warnings
 
 import pytest
 from hypothesis import given, settings
@@ -15,6 +16,7 @@ from rewards.draw_core import (
     check_canonical,
     commitment_for,
     draw_result,
+    draw_result_of_file,
     entries_digest,
     parse_entries,
     rank_entrants,
@@ -303,11 +305,11 @@ def test_draw_result_is_prefix_of_ranking(rows, seed, entropy, winners, alternat
 # --- two processes ---------------------------------------------------------------------------
 
 
-def _random_entries(count, seed=7):
+def _random_file(count, seed=7):
     import random
 
     rng = random.Random(seed)
-    return sorted(
+    return canonical_entries(
         (str(uuid.UUID(int=rng.getrandbits(128), version=4)), rng.randint(1, 6))
         for _ in range(count)
     )
@@ -315,15 +317,21 @@ def _random_entries(count, seed=7):
 
 @pytest.fixture
 def forced_split(monkeypatch):
-    """Any draw may use a second process, and every fork is counted."""
+    """Any file may use a second process, and every fork is counted."""
     forks = []
     real_fork = draw_core.os.fork
 
     def fork():
         forks.append(1)
-        return real_fork()
+        # Under xdist the test process has execnet's threads (hence the faked count below);
+        # the child only parses, hashes and writes to its pipe, taking none of their locks.
+        with warnings.catch_warnings():
+            warnings.filterwarnings(
+                "ignore", "This process .* is multi-threaded", DeprecationWarning
+            )
+            return real_fork()
 
-    monkeypatch.setattr(draw_core, "PARALLEL_MIN_ENTRANTS", 0)
+    monkeypatch.setattr(draw_core, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(draw_core, "_usable_cpus", lambda: 2)
     # The test runner may hold threads of its own; the production check is tested below.
     monkeypatch.setattr(draw_core.threading, "active_count", lambda: 1)
@@ -331,83 +339,83 @@ def forced_split(monkeypatch):
     return forks
 
 
-@pytest.mark.parametrize(("count", "winners", "alternates"), [(3000, 300, 300), (7, 3, 2)])
+def _both(data, **kwargs):
+    kwargs = {"seed": SEED, "public_entropy": ENTROPY, **kwargs}
+    one = draw_result(parse_entries(data), **kwargs)
+    return one, draw_result_of_file(data, parallel=True, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("count", "winners", "alternates"), [(3000, 300, 300), (3000, 2000, 1500), (2, 1, 1)]
+)
 def test_two_processes_draw_exactly_what_one_process_draws(
     forced_split, count, winners, alternates
 ):
-    entries = _random_entries(count)
-    kwargs = {"seed": SEED, "public_entropy": ENTROPY, "winners": winners}
-    one = draw_result(entries, alternates=alternates, **kwargs)
-    two = draw_result(entries, alternates=alternates, parallel=True, **kwargs)
+    one, two = _both(_random_file(count), winners=winners, alternates=alternates)
     assert forced_split == [1]
     assert two == one
     assert len(two) == min(count, winners + alternates)
 
 
 def test_two_processes_on_the_spec_vector(forced_split):
-    result = draw_result(
-        parse_entries(VECTOR_CSV),
-        seed=SEED,
-        public_entropy=ENTROPY,
-        winners=3,
-        alternates=2,
-        parallel=True,
-    )
+    assert _both(VECTOR_CSV, winners=3, alternates=2) == (VECTOR_RESULT, VECTOR_RESULT)
     assert forced_split == [1]
-    assert result == VECTOR_RESULT
 
 
-def test_a_failed_child_is_replaced_by_scoring_its_half_here(forced_split, monkeypatch):
-    entries = _random_entries(500)
-    expected = draw_result(entries, seed=SEED, public_entropy=ENTROPY, winners=5, alternates=5)
+def test_a_failed_child_means_one_process_draws(forced_split, monkeypatch):
+    data = _random_file(500)
+    expected = draw_result(
+        parse_entries(data), seed=SEED, public_entropy=ENTROPY, winners=5, alternates=5
+    )
 
     def broken(*args, **kwargs):
         raise RuntimeError("the child cannot send its result")
 
     monkeypatch.setattr(draw_core.pickle, "dumps", broken)  # only the child pickles
-    result = draw_result(
-        entries, seed=SEED, public_entropy=ENTROPY, winners=5, alternates=5, parallel=True
+    result = draw_result_of_file(
+        data, seed=SEED, public_entropy=ENTROPY, winners=5, alternates=5, parallel=True
     )
     assert forced_split == [1]
     assert result == expected
 
 
-def test_a_bad_entry_in_the_childs_half_still_raises(forced_split):
-    entries = _random_entries(100)
-    entries[-1] = (entries[-1][0], 0)
-    with pytest.raises(ValueError, match="not a positive int"):
-        draw_result(
-            entries, seed=SEED, public_entropy=ENTROPY, winners=1, alternates=0, parallel=True
+def _lines(data):
+    return data.splitlines(keepends=True)
+
+
+@pytest.mark.parametrize(
+    ("damage", "line", "words"),
+    [
+        pytest.param(lambda ls: [*ls[:-1], ls[-1].replace(b",", b",0")], 41, "leading", id="child"),
+        pytest.param(lambda ls: [ls[0], ls[1].upper(), *ls[2:]], 2, "lowercase", id="parent"),
+        # The split falls after the 21st line of 41, after the 20th of 40: across the halves.
+        pytest.param(lambda ls: [*ls[:22], ls[21], *ls[22:]], 23, "duplicate", id="across"),
+        pytest.param(lambda ls: [ls[0], *ls[21:], *ls[1:21]], 22, "sorted", id="halves-swapped"),
+    ],
+)
+def test_a_bad_file_raises_the_one_process_error(forced_split, damage, line, words):
+    data = b"".join(damage(_lines(_random_file(40))))
+    with pytest.raises(NonCanonicalEntries, match=f"^line {line}: .*{words}"):
+        draw_result_of_file(
+            data, seed=SEED, public_entropy=ENTROPY, winners=1, alternates=0, parallel=True
         )
     assert forced_split == [1]
 
 
-@pytest.mark.parametrize(
-    ("entries", "refused"),
-    [
-        pytest.param(list(reversed(_random_entries(20))), False, id="unsorted"),
-        pytest.param(_random_entries(10) * 2, True, id="duplicates-across-halves"),
-        pytest.param(tuple(_random_entries(20)), False, id="not-a-list"),
-    ],
-)
-def test_entries_not_in_canonical_order_stay_in_one_process(forced_split, entries, refused):
-    kwargs = {"seed": SEED, "public_entropy": ENTROPY, "winners": 3, "alternates": 0}
-    if refused:
-        with pytest.raises(ValueError, match="duplicate entrant"):
-            draw_result(entries, parallel=True, **kwargs)
-    else:
-        assert draw_result(entries, parallel=True, **kwargs) == draw_result(entries, **kwargs)
-    assert forced_split == []
-
-
 def test_one_process_when_small_threaded_or_single_core(monkeypatch):
-    entries = _random_entries(20)
-    assert not draw_core._worth_a_second_process(entries)  # below PARALLEL_MIN_ENTRANTS
-    monkeypatch.setattr(draw_core, "PARALLEL_MIN_ENTRANTS", 0)
+    forks = []
+    monkeypatch.setattr(draw_core.os, "fork", lambda: forks.append(1))
+    data = _random_file(50)
+    kwargs = {"seed": SEED, "public_entropy": ENTROPY, "winners": 3, "alternates": 3}
+    expected = draw_result(parse_entries(data), **kwargs)
+    assert draw_result_of_file(data, parallel=True, **kwargs) == expected  # small file
+    monkeypatch.setattr(draw_core, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(draw_core, "_usable_cpus", lambda: 1)
-    assert not draw_core._worth_a_second_process(entries)
+    assert draw_result_of_file(data, parallel=True, **kwargs) == expected  # one CPU
     monkeypatch.setattr(draw_core, "_usable_cpus", lambda: 2)
     monkeypatch.setattr(draw_core.threading, "active_count", lambda: 2)
-    assert not draw_core._worth_a_second_process(entries)
+    assert draw_result_of_file(data, parallel=True, **kwargs) == expected  # threads
+    assert draw_result_of_file(data, parallel=False, **kwargs) == expected
+    assert forks == []
     monkeypatch.setattr(draw_core.threading, "active_count", lambda: 1)
-    assert draw_core._worth_a_second_process(entries)
+    assert draw_core._fork_is_safe()
