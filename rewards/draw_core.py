@@ -11,19 +11,24 @@ import hashlib
 import heapq
 import hmac
 import operator
+import os
+import pickle
 import re
 import sys
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import islice
+from itertools import chain, islice
 from typing import Any, NoReturn
 
 __all__ = [
     "HEADER",
     "NonCanonicalEntries",
     "canonical_entries",
+    "check_canonical",
     "commitment_for",
     "draw_result",
+    "draw_result_of_file",
     "entries_digest",
     "parse_entries",
     "rank_entrants",
@@ -47,6 +52,8 @@ _DIGITS_RE = re.compile(r"[0-9]+")
 _ENTRANT = operator.itemgetter(0)
 _ENTRANT_OF_LINE = operator.itemgetter(slice(0, 36))
 _TICKET_SUFFIXES = [b":%d" % j for j in range(1, 65)]  # ":1"..":64", saves formatting
+# Below this size (about 50,000 entrants) a second process costs more than it saves.
+PARALLEL_MIN_BYTES = 2_000_000
 
 
 class NonCanonicalEntries(ValueError):
@@ -101,6 +108,23 @@ def canonical_entries(rows: Iterable[tuple[str, int]]) -> bytes:
         raise ValueError("entries do not form a canonical file")  # pragma: no cover
     del lines
     return text.encode("ascii")
+
+
+def check_canonical(data: bytes) -> None:
+    """Raise NonCanonicalEntries unless ``data`` is a canonical entries file.
+
+    For a file built elsewhere (inside PostgreSQL): the same checks as ``parse_entries``
+    without building the million (entrant, tickets) pairs.
+    """
+    if not data.startswith(_HEADER_BYTES) or _BODY_BYTES_RE.fullmatch(data, _BODY_START) is None:
+        _raise_non_canonical(data)
+    lines = data.split(b"\n")
+    del lines[-1], lines[0]  # "" after the final newline, and the header
+    # Every line starts with its 36-byte entrant (the match above), so comparing the first
+    # 36 bytes compares entrants in byte order; strictly ascending also rules out duplicates.
+    if not _strictly_ascending(lines, _ENTRANT_OF_LINE):
+        parse_entries(data)  # names the first duplicate or unsorted line
+        raise NonCanonicalEntries("entries are not sorted")  # pragma: no cover
 
 
 def parse_entries(data: bytes) -> list[tuple[str, int]]:
@@ -221,15 +245,20 @@ def _scored(
     check it against ``hmac.new``.
     """
     # Not a generator itself so that a bad seed fails here, not on the first next().
-    if not isinstance(seed, bytes | bytearray) or len(seed) != SEED_BYTES:
-        raise ValueError(f"seed must be {SEED_BYTES} bytes")
     if not isinstance(entries, list | tuple):
         entries = list(entries)  # may need a second pass, see _score_each
+    return _score_each(entries, *_pads(seed, public_entropy))
+
+
+def _pads(seed: bytes, public_entropy: str) -> tuple[Any, Any]:
+    """The HMAC's hashed inner and outer pads for the draw key (see ``_scored``)."""
+    if not isinstance(seed, bytes | bytearray) or len(seed) != SEED_BYTES:
+        raise ValueError(f"seed must be {SEED_BYTES} bytes")
     key = hmac.new(bytes(seed), public_entropy.encode("utf-8"), hashlib.sha256).digest()
     padded = key.ljust(64, b"\0")
     inner = hashlib.sha256(bytes(b ^ 0x36 for b in padded))
     outer = hashlib.sha256(bytes(b ^ 0x5C for b in padded))
-    return _score_each(entries, inner, outer)
+    return inner, outer
 
 
 def _score_each(
@@ -298,11 +327,128 @@ def draw_result(
     Uses a bounded heap instead of a full sort: equal to ``rank_entrants(...)[:k + m]`` but
     keeps only k+m candidates in memory.
     """
+    _check_counts(winners, alternates)
+    top = heapq.nsmallest(winners + alternates, _scored(entries, seed, public_entropy))
+    return _roles(top, winners)
+
+
+def draw_result_of_file(
+    data: bytes,
+    *,
+    seed: bytes,
+    public_entropy: str,
+    winners: int,
+    alternates: int,
+    parallel: bool = False,
+) -> list[tuple[int, str, str]]:
+    """``draw_result(parse_entries(data), ...)``: the draw of a canonical entries file.
+
+    With ``parallel``, a big file is parsed and scored in two processes where that is safe
+    (see below); the result is the same, and so is any error.
+    """
+    _check_counts(winners, alternates)
+    if parallel and len(data) >= PARALLEL_MIN_BYTES and _fork_is_safe():
+        top = _top_in_two_processes(data, _pads(seed, public_entropy), winners + alternates)
+        if top is not None:
+            return _roles(top, winners)
+    return draw_result(
+        parse_entries(data),
+        seed=seed,
+        public_entropy=public_entropy,
+        winners=winners,
+        alternates=alternates,
+    )
+
+
+def _check_counts(winners: int, alternates: int) -> None:
     for name, value in (("winners", winners), ("alternates", alternates)):
         if type(value) is not int or value < 0:
             raise ValueError(f"{name} must be a non-negative int, got {value!r}")
-    top = heapq.nsmallest(winners + alternates, _scored(entries, seed, public_entropy))
+
+
+def _roles(top: list[tuple[bytes, str]], winners: int) -> list[tuple[int, str, str]]:
     return [
         (rank, entrant, "winner" if rank <= winners else "alternate")
         for rank, (_, entrant) in enumerate(top, start=1)
     ]
+
+
+# Two processes ------------------------------------------------------------------------------
+#
+# Parsing and scoring are pure CPU (one HMAC per ticket, ~3.5M at 1M entrants) and the GIL
+# keeps them on one core. Each entrant's score depends on that entrant alone and (score,
+# entrant) is a total order, so the best k of the whole file are the best k of the union of
+# each half's best k: a forked child parses and scores the second half of the file while
+# this process does the first, then the two short lists are merged. Same winners, same
+# order, same tie-breaks as one process.
+
+
+def _fork_is_safe() -> bool:
+    """Whether forking a child to take half the work is both safe and worth it."""
+    if not hasattr(os, "fork") or _usable_cpus() < 2:
+        return False
+    # fork() copies only the calling thread: a lock another thread holds at that moment
+    # (logging, an import, OpenSSL) stays locked forever in the child. A Celery prefork
+    # child or a plain script has one thread; under a threaded server, or the tests'
+    # in-thread worker, the draw stays in one process.
+    return threading.active_count() == 1
+
+
+def _usable_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - macOS, Windows
+        return os.cpu_count() or 1
+
+
+def _top_in_two_processes(
+    data: bytes, pads: tuple[Any, Any], count: int
+) -> list[tuple[bytes, str]] | None:
+    """The best ``count`` (score, entrant) of the file ``data``, on two cores.
+
+    None when anything is wrong (a non-canonical half, a failed child): the caller then
+    draws in one process, which raises the exact error with the right line number.
+
+    A plain ``os.fork``, not multiprocessing: a Celery prefork worker's child is daemonic
+    and multiprocessing refuses to start processes there. The child sends its best
+    ``count`` through a pipe and leaves with ``os._exit`` (no cleanup that could touch the
+    parent's database or broker connections).
+    """
+    # Split at a line start near the middle; each half is a canonical file of its own
+    # (the second gets the header), so parse_entries checks each as it does a whole file.
+    middle = data.find(b"\n", len(data) // 2) + 1
+    if not 0 < middle < len(data) or not data.startswith(_HEADER_BYTES):
+        return None
+    first, second = data[:middle], _HEADER_BYTES + data[middle:]
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child
+        status = 1
+        try:
+            os.close(read_end)
+            best = heapq.nsmallest(count, _score_each(parse_entries(second), *pads))
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(pickle.dumps(best, pickle.HIGHEST_PROTOCOL))
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    try:
+        entries = parse_entries(first)
+        best = heapq.nsmallest(count, _score_each(entries, *pads))
+    except ValueError:
+        best = None
+    finally:
+        # Read before waiting: the child blocks on a full pipe until this end drains it.
+        with os.fdopen(read_end, "rb") as pipe:
+            payload = pipe.read()
+        _, status = os.waitpid(pid, 0)
+    if best is None or os.waitstatus_to_exitcode(status) != 0:
+        return None
+    # Each half is strictly ascending on its own; so is the whole file if the first half's
+    # last entrant comes before the second half's first (no duplicate across the halves).
+    if entries and not entries[-1][0].encode() < second[_BODY_START : _BODY_START + 36]:
+        return None
+    # Bytes this process's own child wrote into a private pipe a moment ago.
+    theirs = pickle.loads(payload)  # noqa: S301
+    return heapq.nsmallest(count, chain(best, theirs))

@@ -58,3 +58,27 @@ def store_binary(instance, field_name, data):
     connection.ensure_connection()
     with psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(statement, [data, instance.pk])
+
+
+def load_binary(instance, field_name):
+    """Read a large binary value (tens of MB) of one row as bytes, in binary format.
+
+    The counterpart of ``store_binary``: Django's cursor asks for text, in which PostgreSQL
+    sends bytea as hex, twice the size, then decoded on this side (0.3 s of 39 MB).
+    """
+    model = type(instance)
+    field = model._meta.get_field(field_name)
+    if connection.vendor != "postgresql":
+        return bytes(model.objects.values_list(field_name, flat=True).get(pk=instance.pk))
+    import psycopg
+    from psycopg import sql
+
+    statement = sql.SQL("SELECT {column} FROM {table} WHERE {pk} = %s").format(
+        table=sql.Identifier(model._meta.db_table),
+        column=sql.Identifier(field.column),
+        pk=sql.Identifier(model._meta.pk.column),
+    )
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(statement, [instance.pk], binary=True)
+        return bytes(cursor.fetchone()[0])

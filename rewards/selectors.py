@@ -516,8 +516,8 @@ def counted_levels(draw):
     return Level.objects.filter(programme_id=draw.programme_id)
 
 
-def eligible_entries(draw):
-    """(entrant, tickets) of every eligible participant of ``draw``: one streamed query.
+def _eligible_rows(draw):
+    """(entrant, tickets) rows of every eligible participant of ``draw``, as a queryset.
 
     Set-based: a single scan of the programme's participants. For an any-level draw the
     tickets are ``Participant.tickets``, the sum of their level completions that
@@ -545,10 +545,38 @@ def eligible_entries(draw):
     if draw.level_id:
         rows = LevelCompletion.objects.filter(
             level_id=draw.level_id, participant__in=participants.values("pk")
-        ).values_list(canonical_uuid("participant__draw_id"), "tickets")
+        ).annotate(entrant=canonical_uuid("participant__draw_id"))
     else:
-        rows = participants.filter(tickets__gt=0).values_list(canonical_uuid("draw_id"), "tickets")
-    return rows.order_by().iterator(chunk_size=SNAPSHOT_CHUNK)
+        rows = participants.filter(tickets__gt=0).annotate(entrant=canonical_uuid("draw_id"))
+    return rows.values_list("entrant", "tickets").order_by()
+
+
+def eligible_entries(draw):
+    """(entrant, tickets) of every eligible participant of ``draw``: one streamed query."""
+    return _eligible_rows(draw).iterator(chunk_size=SNAPSHOT_CHUNK)
+
+
+def eligible_entries_file(draw):
+    """``(lines, entrants, tickets)``: the entries file's lines built inside PostgreSQL.
+
+    ``lines`` is the ``<entrant>,<tickets>`` lines of ``eligible_entries(draw)``, each ending
+    with a newline, sorted by entrant in byte order (``COLLATE "C"``); the caller adds the
+    header and checks the result is canonical. One aggregate instead of streaming a million rows into
+    Python and formatting them there: about twice as fast at 1M entrants. None when the
+    database is not PostgreSQL.
+    """
+    if connection.vendor != "postgresql":
+        return None
+    sql, params = _eligible_rows(draw).query.sql_with_params()
+    # The inner query is Django's own compiled SQL with its parameters bound by the driver.
+    statement = (
+        "SELECT coalesce(string_agg(entrant || ',' || tickets || E'\\n', ''"  # noqa: S608
+        " ORDER BY entrant COLLATE \"C\"), ''), count(*), coalesce(sum(tickets), 0)"
+        f" FROM ({sql}) AS entries"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.fetchone()
 
 
 def draw_entries_preview(draw, *, now):

@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import uuid
+import warnings
 
 import pytest
 from hypothesis import given, settings
@@ -12,8 +13,10 @@ from rewards import draw_core
 from rewards.draw_core import (
     NonCanonicalEntries,
     canonical_entries,
+    check_canonical,
     commitment_for,
     draw_result,
+    draw_result_of_file,
     entries_digest,
     parse_entries,
     rank_entrants,
@@ -231,9 +234,12 @@ HEADER = b"entrant,tickets\n"
         pytest.param(HEADER + LINE2.replace(b",2", b"," + b"9" * 5000), 2, "too large", id="huge"),
     ],
 )
-def test_parse_rejects_non_canonical(data, line, words):
+@pytest.mark.parametrize("check", [parse_entries, check_canonical])
+def test_parse_rejects_non_canonical(check, data, line, words):
+    if check is check_canonical and words == "too large":
+        return  # canonical text; only too long for int() (a database integer never is)
     with pytest.raises(NonCanonicalEntries) as info:
-        parse_entries(data)
+        check(data)
     message = str(info.value)
     assert message.startswith(f"line {line}: "), message
     assert words.lower() in message.lower(), message
@@ -268,6 +274,7 @@ entropies = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=
 def test_canonical_entries_round_trips(rows):
     data = canonical_entries(rows)
     assert parse_entries(data) == sorted(rows)
+    check_canonical(data)  # accepted: no exception
 
 
 @settings(max_examples=50)
@@ -293,3 +300,122 @@ def test_draw_result_is_prefix_of_ranking(rows, seed, entropy, winners, alternat
     assert [e for _, e, _ in result] == ranking[: winners + alternates]
     assert [rank for rank, _, _ in result] == list(range(1, len(result) + 1))
     assert all((role == "winner") == (rank <= winners) for rank, _, role in result)
+
+
+# --- two processes ---------------------------------------------------------------------------
+
+
+def _random_file(count, seed=7):
+    import random
+
+    rng = random.Random(seed)
+    return canonical_entries(
+        (str(uuid.UUID(int=rng.getrandbits(128), version=4)), rng.randint(1, 6))
+        for _ in range(count)
+    )
+
+
+@pytest.fixture
+def forced_split(monkeypatch):
+    """Any file may use a second process, and every fork is counted."""
+    forks = []
+    real_fork = draw_core.os.fork
+
+    def fork():
+        forks.append(1)
+        # Under xdist the test process has execnet's threads (hence the faked count below);
+        # the child only parses, hashes and writes to its pipe, taking none of their locks.
+        with warnings.catch_warnings():
+            warnings.filterwarnings(
+                "ignore", "This process .* is multi-threaded", DeprecationWarning
+            )
+            return real_fork()
+
+    monkeypatch.setattr(draw_core, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(draw_core, "_usable_cpus", lambda: 2)
+    # The test runner may hold threads of its own; the production check is tested below.
+    monkeypatch.setattr(draw_core.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(draw_core.os, "fork", fork)
+    return forks
+
+
+def _both(data, **kwargs):
+    kwargs = {"seed": SEED, "public_entropy": ENTROPY, **kwargs}
+    one = draw_result(parse_entries(data), **kwargs)
+    return one, draw_result_of_file(data, parallel=True, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("count", "winners", "alternates"), [(3000, 300, 300), (3000, 2000, 1500), (2, 1, 1)]
+)
+def test_two_processes_draw_exactly_what_one_process_draws(
+    forced_split, count, winners, alternates
+):
+    one, two = _both(_random_file(count), winners=winners, alternates=alternates)
+    assert forced_split == [1]
+    assert two == one
+    assert len(two) == min(count, winners + alternates)
+
+
+def test_two_processes_on_the_spec_vector(forced_split):
+    assert _both(VECTOR_CSV, winners=3, alternates=2) == (VECTOR_RESULT, VECTOR_RESULT)
+    assert forced_split == [1]
+
+
+def test_a_failed_child_means_one_process_draws(forced_split, monkeypatch):
+    data = _random_file(500)
+    expected = draw_result(
+        parse_entries(data), seed=SEED, public_entropy=ENTROPY, winners=5, alternates=5
+    )
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the child cannot send its result")
+
+    monkeypatch.setattr(draw_core.pickle, "dumps", broken)  # only the child pickles
+    result = draw_result_of_file(
+        data, seed=SEED, public_entropy=ENTROPY, winners=5, alternates=5, parallel=True
+    )
+    assert forced_split == [1]
+    assert result == expected
+
+
+def _lines(data):
+    return data.splitlines(keepends=True)
+
+
+@pytest.mark.parametrize(
+    ("damage", "line", "words"),
+    [
+        pytest.param(lambda ls: [*ls[:-1], ls[-1].replace(b",", b",0")], 41, "leading", id="child"),
+        pytest.param(lambda ls: [ls[0], ls[1].upper(), *ls[2:]], 2, "lowercase", id="parent"),
+        # The split falls after the 21st line of 41, after the 20th of 40: across the halves.
+        pytest.param(lambda ls: [*ls[:22], ls[21], *ls[22:]], 23, "duplicate", id="across"),
+        pytest.param(lambda ls: [ls[0], *ls[21:], *ls[1:21]], 22, "sorted", id="halves-swapped"),
+    ],
+)
+def test_a_bad_file_raises_the_one_process_error(forced_split, damage, line, words):
+    data = b"".join(damage(_lines(_random_file(40))))
+    with pytest.raises(NonCanonicalEntries, match=f"^line {line}: .*{words}"):
+        draw_result_of_file(
+            data, seed=SEED, public_entropy=ENTROPY, winners=1, alternates=0, parallel=True
+        )
+    assert forced_split == [1]
+
+
+def test_one_process_when_small_threaded_or_single_core(monkeypatch):
+    forks = []
+    monkeypatch.setattr(draw_core.os, "fork", lambda: forks.append(1))
+    data = _random_file(50)
+    kwargs = {"seed": SEED, "public_entropy": ENTROPY, "winners": 3, "alternates": 3}
+    expected = draw_result(parse_entries(data), **kwargs)
+    assert draw_result_of_file(data, parallel=True, **kwargs) == expected  # small file
+    monkeypatch.setattr(draw_core, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(draw_core, "_usable_cpus", lambda: 1)
+    assert draw_result_of_file(data, parallel=True, **kwargs) == expected  # one CPU
+    monkeypatch.setattr(draw_core, "_usable_cpus", lambda: 2)
+    monkeypatch.setattr(draw_core.threading, "active_count", lambda: 2)
+    assert draw_result_of_file(data, parallel=True, **kwargs) == expected  # threads
+    assert draw_result_of_file(data, parallel=False, **kwargs) == expected
+    assert forks == []
+    monkeypatch.setattr(draw_core.threading, "active_count", lambda: 1)
+    assert draw_core._fork_is_safe()
