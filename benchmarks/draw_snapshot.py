@@ -237,14 +237,16 @@ def main(argv: list[str] | None = None) -> int:
         print("DATABASE_URL must point at PostgreSQL (the bench database is made beside it).")
         return 2
     bench_url, name = _bench_url(url)
-    env = {**os.environ, "DATABASE_URL": bench_url}
+    # The draw runs in the worker, whose statement timeout is 300 s (docker-compose.yml);
+    # the bulk load, like a migration, has none.
+    env = {**os.environ, "DATABASE_URL": bench_url, "DATABASE_STATEMENT_TIMEOUT": "300"}
     child = [sys.executable, "-m", "benchmarks.draw_snapshot"]
     try:
         if not (args.reuse and _database_exists(url, name)):
             _recreate_database(url, name)
             subprocess.run(  # noqa: S603 - this module, fixed arguments
                 [*child, "--phase", "load", "--participants", str(args.participants)],
-                env=env,
+                env={**env, "DATABASE_STATEMENT_TIMEOUT": "0"},
                 check=True,
             )
         # A fresh process, so its peak memory is the snapshot's and the ranking's alone.

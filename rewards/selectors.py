@@ -37,7 +37,7 @@ from .sizes import format_size
 
 SNAPSHOT_CHUNK = 50_000
 
-# A draw of 1,000,000 entrants is drawn in about 10 s (README, benchmarks). A run that has
+# A draw of 1,000,000 entrants is drawn in 5-10 s (README, benchmarks). A run that has
 # shown no sign of life for 3 minutes (asked for and not picked up, or picked up and
 # neither drawn nor still holding the draw's row lock) was lost: a killed worker, a dropped
 # message. The sweep, every minute, queues it again, so a lost run is drawn within about
