@@ -105,11 +105,11 @@ def prepare(out_path: str, participants: int, reseed: bool) -> None:
     cookies = [f"{c}; csrftoken={csrf_cookie}" for c in cookies]
     post_cookies = [f"{c}; csrftoken={csrf_cookie}" for c in post_cookies]
 
-    def count(client, path):
+    def count(path, user=None):
         """Queries of a rendered page: a new session for each signed-in count, since a
         session's pages come back from the cache (core/personal_pages.py) from its third
         request on, and an anonymous second visit is counted as the cached page it is."""
-        client = signed_in(client) if isinstance(client, User) else client
+        client = signed_in(user) if user is not None else anonymous
         client.get(path, **host)  # warm: first-request caches are not the steady state
         with CaptureQueriesContext(connection) as queries:
             response = client.get(path, **host)
@@ -123,12 +123,12 @@ def prepare(out_path: str, participants: int, reseed: bool) -> None:
         if path == "RUN_POST":
             continue
         queries[path] = {
-            "anonymous": count(anonymous, real) if path in PUBLIC_PAGES else None,
-            "typical": count(typical_user, real),
-            "heavy": count(heavy_user, real),
+            "anonymous": count(real) if path in PUBLIC_PAGES else None,
+            "typical": count(real, typical_user),
+            "heavy": count(real, heavy_user),
         }
     queries["/healthz"] = {
-        "anonymous": count(anonymous, "/healthz"),
+        "anonymous": count("/healthz"),
         "typical": None,
         "heavy": None,
     }

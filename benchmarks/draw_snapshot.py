@@ -20,15 +20,13 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import json
 import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from benchmarks import peak_rss_mb
+from benchmarks import past_beacon_round, peak_rss_mb
 
 TIME_BUDGET_S = 10.0
 MEMORY_BUDGET_MB = 500.0
@@ -175,16 +173,12 @@ def _measure() -> int:
         winners=WINNERS,
         alternates=ALTERNATES,
     )
-    # Committed to a real, past quicknet round (tests/fixtures/drand/rounds.json), so the
-    # draw is scheduled and closed "before" it and run with its published signature.
-    beacon = json.loads(
-        (Path(__file__).parents[1] / "tests" / "fixtures" / "drand" / "rounds.json").read_text()
-    )["rounds"][0]
-    round_at = datetime.datetime.fromtimestamp(1692803367 + (beacon["round"] - 1) * 3, datetime.UTC)
+    beacon = past_beacon_round()
+    round_at = beacon["at"]
     services.draw_schedule(
         draw=draw,
         actor=None,
-        chain="quicknet",
+        chain=beacon["chain"],
         entries_close_by=round_at - datetime.timedelta(seconds=1),
         now=round_at - datetime.timedelta(days=1),
     )

@@ -31,10 +31,11 @@ def public_pages_watch():
     m2m_changed.connect(public_pages_changed, sender=through, dispatch_uid="public-equipment")
 
 
-# What a participant's own pages show, by how a row names its owner.
+# What a participant's own pages show, by how a row names its owner. (Weekly tallies and
+# the participant's totals change by set-based statements that send no signal: the progress
+# service renews the version itself.)
 PARTICIPANT_MODELS = [
     "programme.Run",
-    "programme.WeeklyTally",
     "programme.LevelCompletion",
     "notifications.Notice",
     "exercises.StrengthSession",
