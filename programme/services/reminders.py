@@ -66,51 +66,63 @@ def closing_reminders_write(*, now):
 
 
 def _closing_notices_insert(*, level, closes_at, now, after_id):
-    """One batch of participants after ``after_id``; the last id of a full batch, else None."""
+    """One batch of participants after ``after_id``; the last id of a full batch, else None.
+
+    Two statements that run on PostgreSQL and on SQLite (the embedded default's beat sends
+    these reminders too): the batch's id range, then one INSERT … SELECT over it.
+    """
     title = _("Week %(number)s closes in 24 hours") % {"number": level.number}
     body = _(
         "You still have goals left in “%(title)s”. Log your activity before the week closes "
         "to earn its draw tickets."
     ) % {"title": level.title}
+    participants = Participant._meta.db_table
+    # A text parameter goes into PostgreSQL's jsonb column only when cast; SQLite keeps text.
+    data = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            WITH batch AS (
-                SELECT id FROM {Participant._meta.db_table}
+            SELECT max(id), count(*) FROM (
+                SELECT id FROM {participants}
                 WHERE programme_id = %s AND id > %s
                 ORDER BY id
                 LIMIT %s
-            ), written AS (
-                INSERT INTO {Notice._meta.db_table}
-                    (participant_id, key, title, body, url, created_at, read_at, email,
-                     emailed_at, data)
-                SELECT batch.id, %s, %s, %s, %s, %s, NULL, %s, NULL, %s::jsonb
-                FROM batch
-                JOIN {Participant._meta.db_table} participant ON participant.id = batch.id
-                JOIN {get_user_model()._meta.db_table} account
-                    ON account.id = participant.user_id
-                WHERE account.is_active
-                  AND NOT EXISTS (
-                    SELECT 1 FROM {LevelCompletion._meta.db_table} completion
-                    WHERE completion.participant_id = batch.id AND completion.level_id = %s
-                  )
-                ON CONFLICT (participant_id, key) DO NOTHING
-            )
-            SELECT max(id), count(*) FROM batch
+            ) batch
+            """,  # noqa: S608 - the table name comes from model metadata
+            [level.programme_id, after_id, CLOSING_REMINDER_BATCH],
+        )
+        last_id, looked_at = cursor.fetchone()
+        if not looked_at:
+            return None
+        cursor.execute(
+            f"""
+            INSERT INTO {Notice._meta.db_table}
+                (participant_id, key, title, body, url, created_at, read_at, email,
+                 emailed_at, data)
+            SELECT participant.id, %s, %s, %s, %s, %s, NULL, %s, NULL, {data}
+            FROM {participants} participant
+            JOIN {get_user_model()._meta.db_table} account ON account.id = participant.user_id
+            WHERE participant.programme_id = %s
+              AND participant.id > %s AND participant.id <= %s
+              AND account.is_active
+              AND NOT EXISTS (
+                SELECT 1 FROM {LevelCompletion._meta.db_table} completion
+                WHERE completion.participant_id = participant.id AND completion.level_id = %s
+              )
+            ON CONFLICT (participant_id, key) DO NOTHING
             """,  # noqa: S608 - table names come from model metadata, values are parameters
             [
-                level.programme_id,
-                after_id,
-                CLOSING_REMINDER_BATCH,
                 level_closing_notice_key(level),
                 title,
                 body,
                 reverse("programme:level", args=[level.number]),
-                now,
+                connection.ops.adapt_datetimefield_value(now),
                 EmailPolicy.IF_SUBSCRIBED_CLOSING,
                 json.dumps({"deadline": closes_at.isoformat()}),
+                level.programme_id,
+                after_id,
+                last_id,
                 level.pk,
             ],
         )
-        last_id, looked_at = cursor.fetchone()
     return last_id if looked_at == CLOSING_REMINDER_BATCH else None
