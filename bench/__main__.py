@@ -127,6 +127,32 @@ def database_drop(url: str, name: str) -> None:
         )
 
 
+def prepared_bench(env: dict, participants: int) -> dict:
+    """Migrate, seed (once) and prepare the bench database ``env`` names, in a process of
+    its own with production settings: the counts, the seed's consistency, session cookies
+    and each page's queries (bench/pages.py ``prepare``)."""
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        subprocess.run(  # noqa: S603
+            [
+                sys.executable,
+                "-m",
+                "bench",
+                "--phase",
+                "prepare",
+                "--out",
+                out.name,
+                "--participants",
+                str(participants),
+            ],
+            cwd=ROOT,
+            # Bulk statements of the seed run for minutes: no statement timeout, and so no
+            # client-side wait limit either (core/postgresql/base.py).
+            env={**env, "DATABASE_STATEMENT_TIMEOUT": "0"},
+            check=True,
+        )
+        return json.loads(Path(out.name).read_text())
+
+
 def load_pages(env, prepared, args):
     """wrk each page at each concurrency; returns rows and the workers' peak memory."""
     rows = []
@@ -415,24 +441,7 @@ def main(argv=None) -> int:
             database_drop(url, name)  # a half-made or outdated seed: start again
         database_ensure(url, name)
         print(f"preparing {name} (seeded once, then reused)", flush=True)
-        with tempfile.NamedTemporaryFile(suffix=".json") as out:
-            subprocess.run(  # noqa: S603
-                [
-                    sys.executable,
-                    "-m",
-                    "bench",
-                    "--phase",
-                    "prepare",
-                    "--out",
-                    out.name,
-                    "--participants",
-                    str(args.participants),
-                ],
-                cwd=ROOT,
-                env=env,
-                check=True,
-            )
-            prepared = json.loads(Path(out.name).read_text())
+        prepared = prepared_bench(env, args.participants)
         c = prepared["counts"]
         print(
             f"  {c['participants']:,} participants, {c['runs']:,} runs, {c['sessions']:,} sessions; "

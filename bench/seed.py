@@ -65,8 +65,6 @@ def seed(participants=PARTICIPANTS):
     )
 
     started = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute("SET statement_timeout = 0")  # bulk statements run for minutes
     now = timezone.now()
     today = timezone.localdate(now)
     programme = Programme.objects.create(
