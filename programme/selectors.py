@@ -269,18 +269,20 @@ def week_left_text(state, participant, now):
     }
 
 
-def run_saved_text(run, participant, *, counted_before_m=0):
+def run_saved_text(run, participant, *, counted_before_m=0, tally=None):
     """What saving ``run`` changed in its week, e.g. "4.1 km added: 19.9 of 15.0 km, distance
     goal met", or "" when it changed nothing that counts (held for review, say).
 
     ``counted_before_m``: the distance this run already counted in the same week before an
-    edit (0 for a new run). One query, for the week's tally.
+    edit (0 for a new run). ``tally``: the week's tally as the save left it (the services
+    hand it back); without it, one query reads it.
     """
     if run.status != ReviewStatus.COUNTED or run.level is None:
         return ""
     units = participant.units
     change = run.distance_m - counted_before_m
-    tally = WeeklyTally.objects.filter(participant=participant, level=run.level).first()
+    if tally is None:
+        tally = WeeklyTally.objects.filter(participant=participant, level=run.level).first()
     distance = tally.distance_m if tally else 0
     level = run.level
     if change > 0:

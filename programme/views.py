@@ -123,7 +123,9 @@ def _say_run_saved(request, run, participant, counted_before=(0, None)):
         return
     distance, level_id = counted_before
     counted_before_m = distance if level_id == run.level_id else 0
-    text = selectors.run_saved_text(run, participant, counted_before_m=counted_before_m)
+    text = selectors.run_saved_text(
+        run, participant, counted_before_m=counted_before_m, tally=run.week_tally
+    )
     messages.success(request, text or _("Run saved."))
 
 

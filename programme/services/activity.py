@@ -84,6 +84,7 @@ class ActivityChange:
         self.participant = participant
         self.now = now
         self.levels = {}
+        self.tallies = {}  # level id: its WeeklyTally once re-checked, on leaving
 
     def submitted_before(self, model, submission_token):
         """The row a form with this one-time token already made, or None."""
@@ -127,4 +128,6 @@ def activity_change(participant, *, now):
         change = ActivityChange(participant_lock(participant), now)
         yield change
         for level in change.levels.values():
-            level_progress_refresh(participant=change.participant, level=level, now=now)
+            change.tallies[level.pk] = level_progress_refresh(
+                participant=change.participant, level=level, now=now
+            )

@@ -33,6 +33,7 @@ def level_progress_refresh(*, participant, level, now):
     Called inside the transaction of every activity change (runs, sessions, reviews, goal
     edits): fills the WeeklyTally from counted runs and from every registered activity kind
     (foot-strength sessions), then refreshes the participant's maintained totals.
+    Returns the week's WeeklyTally as written.
     """
     # Its tallies and totals change below by set-based statements that send no signals.
     personal_pages_changed(participant_id=participant.pk)
@@ -42,7 +43,7 @@ def level_progress_refresh(*, participant, level, now):
     # One INSERT … ON CONFLICT DO UPDATE (update_or_create takes a savepoint, a locking
     # SELECT and then an UPDATE: four statements on every activity change).
     fields = {**counts, "leaderboard_opt_in": participant.leaderboard_opt_in}
-    WeeklyTally.objects.bulk_create(
+    (tally,) = WeeklyTally.objects.bulk_create(
         [WeeklyTally(participant=participant, level=level, **fields)],
         update_conflicts=True,
         unique_fields=["participant", "level"],
@@ -76,6 +77,7 @@ def level_progress_refresh(*, participant, level, now):
         LevelCompletion.objects.filter(pk=completion_id).delete()
         Notice.objects.filter(participant=participant, key=f"level-completed:{level.pk}").delete()
     participant_totals_refresh(participant=participant)
+    return tally
 
 
 def _week_figures(participant, level):

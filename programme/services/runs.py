@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -87,27 +88,50 @@ def _refuse_too_short(participant, distance_m, duration_s):
         raise ProgrammeError(reason, field=field)
 
 
-def _refuse_duplicates(*, participant, started_at, duration_s, exclude_pk=None):
+def _is_duplicate(other_started_at, other_duration_s, started_at, ends_at):
     """A run starting within five minutes of another, or overlapping it, is a duplicate."""
+    other_ends_at = other_started_at + timedelta(seconds=other_duration_s)
+    close_start = abs(other_started_at - started_at) < DUPLICATE_WINDOW
+    return close_start or (other_started_at < ends_at and started_at < other_ends_at)
+
+
+def _runs_near(*, participant, started_at, duration_s, submission_token=None, exclude_pk=None):
+    """(the run an earlier submission with this token made, or None; the first run a run at
+    ``started_at`` lasting ``duration_s`` would duplicate, or None).
+
+    One query of three columns for the day before the run's end (no run is longer) and the
+    token; a run is only loaded whole when it is found, which is rare.
+    """
     ends_at = started_at + timedelta(seconds=duration_s)
-    nearby = (
-        Run.objects.filter(
-            participant=participant,
-            started_at__gt=started_at - timedelta(days=1),
-            started_at__lt=ends_at,
-        )
+    near = Q(started_at__gt=started_at - timedelta(seconds=MAX_DURATION_S), started_at__lt=ends_at)
+    wanted = near | Q(submission_token=submission_token) if submission_token else near
+    rows = (
+        Run.objects.filter(wanted, participant=participant)
         .exclude(pk=exclude_pk)
         .order_by("started_at")
+        .values_list("pk", "started_at", "duration_s", "submission_token")
     )
-    for other in nearby:
-        other_ends_at = other.started_at + timedelta(seconds=other.duration_s)
-        close_start = abs(other.started_at - started_at) < DUPLICATE_WINDOW
-        if close_start or (other.started_at < ends_at and started_at < other_ends_at):
-            raise ProgrammeError(
-                _("This looks like a duplicate of %(run)s.")
-                % {"run": run_describe(other, participant)},
-                field="started_at",
-            )
+    submitted_pk, duplicate_pk = None, None
+    for pk, other_started_at, other_duration_s, token in rows:
+        if submission_token and token == submission_token:
+            submitted_pk = pk
+        elif duplicate_pk is None and _is_duplicate(
+            other_started_at, other_duration_s, started_at, ends_at
+        ):
+            duplicate_pk = pk
+    return (
+        Run.objects.get(pk=submitted_pk) if submitted_pk else None,
+        Run.objects.get(pk=duplicate_pk) if duplicate_pk and not submitted_pk else None,
+    )
+
+
+def _refuse_duplicate(duplicate, participant):
+    if duplicate is not None:
+        raise ProgrammeError(
+            _("This looks like a duplicate of %(run)s.")
+            % {"run": run_describe(duplicate, participant)},
+            field="started_at",
+        )
 
 
 def _source_hold(run):
@@ -143,21 +167,28 @@ def run_log(
 
     A repeated ``submission_token`` returns the run the first submission made.
     ``held_reason`` holds for review a run the pace and distance rules would count (an
-    imported track's sustained speed, say).
+    imported track's sustained speed, say). The run comes back with ``week_tally``, its
+    week's WeeklyTally as this change left it (None for a repeated submission): what the
+    saved message says, without reading it again.
     """
     now = now or timezone.now()
     with activity_change(participant, now=now) as change:
-        if existing := change.submitted_before(Run, submission_token):
-            return existing
+        submitted, duplicate = _runs_near(
+            participant=change.participant,
+            started_at=started_at,
+            duration_s=duration_s,
+            submission_token=submission_token,
+        )
+        if submitted is not None:
+            submitted.week_tally = None
+            return submitted
         status, reason = _review_status(distance_m, duration_s)
         _refuse_too_short(change.participant, distance_m, duration_s)
         if held_reason and status == ReviewStatus.COUNTED:
             status, reason = ReviewStatus.HELD, held_reason
         level = change.week_of(started_at, field="started_at")
-        _refuse_duplicates(
-            participant=change.participant, started_at=started_at, duration_s=duration_s
-        )
-        return Run.objects.create(
+        _refuse_duplicate(duplicate, change.participant)
+        run = Run.objects.create(
             participant=change.participant,
             level=level,
             started_at=started_at,
@@ -171,6 +202,8 @@ def run_log(
             review_reason=reason,
             submission_token=submission_token,
         )
+    run.week_tally = change.tallies.get(level.pk)
+    return run
 
 
 def run_update(*, run, started_at, distance_m, duration_s, notes="", effort=None, now=None):
@@ -183,12 +216,13 @@ def run_update(*, run, started_at, distance_m, duration_s, notes="", effort=None
         if status == ReviewStatus.COUNTED and run.reviewed_by_id is None:
             status, reason = _source_hold(run) or (status, reason)
         level = change.week_of(started_at, field="started_at")
-        _refuse_duplicates(
+        _, duplicate = _runs_near(
             participant=change.participant,
             started_at=started_at,
             duration_s=duration_s,
             exclude_pk=run.pk,
         )
+        _refuse_duplicate(duplicate, change.participant)
         numbers_changed = (distance_m, duration_s) != (run.distance_m, run.duration_s)
         run.started_at, run.distance_m, run.duration_s = started_at, distance_m, duration_s
         run.notes, run.effort, run.level = notes, effort, level
@@ -197,6 +231,7 @@ def run_update(*, run, started_at, distance_m, duration_s, notes="", effort=None
         if run.reviewed_by_id is None or (numbers_changed and status == ReviewStatus.HELD):
             run.status, run.review_reason = status, reason
         run.save()
+    run.week_tally = change.tallies.get(level.pk)
     return run
 
 

@@ -2,13 +2,15 @@ import datetime as dt
 import uuid
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
-from programme.models import Level, Participant, Run
+from programme.models import Level, Participant, ReviewStatus, Run
 from tests.factories import ParticipantFactory, ProgrammeFactory, RunFactory, UserFactory
 
 
@@ -262,6 +264,42 @@ def test_participant_pages_use_a_small_constant_number_of_queries(
     grow(participant, runs, others)
     with django_assert_max_num_queries(12):
         assert alice_client.get(url).status_code == 200
+
+
+def test_logging_a_run_takes_twelve_statements_however_many_runs_came_that_day(
+    alice_client, participant
+):
+    """The bench's run POST (issue #13): the duplicate check reads the day's runs as three
+    columns in the one query that also finds the form's token, and the saved message
+    takes the week's tally from the progress service instead of reading it again."""
+
+    def statements_of_one_post(hours_ago):
+        form = run_form(
+            distance="1.2",  # two of them complete no level: a completion writes more
+            duration="0:08:00",
+            started_at=timezone.localtime(
+                timezone.now() - dt.timedelta(hours=hours_ago), timezone.get_fixed_timezone(0)
+            ).strftime("%Y-%m-%dT%H:%M")
+        )
+        with CaptureQueriesContext(connection) as statements:
+            response = alice_client.post("/runs/new/", form)
+        assert response.status_code == 302, response.content[:500]
+        return len(statements)
+
+    first = statements_of_one_post(hours_ago=3)
+    # 40 more runs in the day before the next one, held for review: none completes a level.
+    for number in range(40):
+        RunFactory(
+            participant=participant,
+            started_at=timezone.now() - dt.timedelta(hours=5, minutes=20 * number),
+            duration_s=300,
+            status=ReviewStatus.HELD,
+        )
+    later = statements_of_one_post(hours_ago=2)
+    # 12 with the transaction's own two (SAVEPOINT and RELEASE here, BEGIN and COMMIT in
+    # production).
+    assert first == later <= 12
+    assert Run.objects.filter(participant=participant).count() == 42
 
 
 # Forms never crash ---------------------------------------------------------------------------------
