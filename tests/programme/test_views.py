@@ -279,7 +279,7 @@ def test_logging_a_run_takes_twelve_statements_however_many_runs_came_that_day(
             duration="0:08:00",
             started_at=timezone.localtime(
                 timezone.now() - dt.timedelta(hours=hours_ago), timezone.get_fixed_timezone(0)
-            ).strftime("%Y-%m-%dT%H:%M")
+            ).strftime("%Y-%m-%dT%H:%M"),
         )
         with CaptureQueriesContext(connection) as statements:
             response = alice_client.post("/runs/new/", form)
