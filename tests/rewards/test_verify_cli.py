@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rewards.draw_core import canonical_entries, draw_result
+from rewards.draw_core import PARALLEL_MIN_BYTES, canonical_entries, draw_result, parse_entries
 from rewards.verify import main
 
 from .test_draw_core import (
@@ -21,6 +21,7 @@ from .test_draw_core import (
     VECTOR_CSV,
     VECTOR_DIGEST,
     VECTOR_RESULT,
+    _random_file,
     rows_st,
     seeds,
 )
@@ -348,3 +349,24 @@ def test_without_a_bls_library_the_signature_is_reported_unchecked(vector_file):
         timeout=60,
     )
     assert_one_line_failure(proc, "entropy mismatch")
+
+
+def test_a_file_big_enough_for_two_processes_verifies_as_one_process_draws(tmp_path):
+    """Over PARALLEL_MIN_BYTES the command line scores the file's halves in two processes
+    (rewards/draw_core.py): the same lines as one process, and a damaged file still fails
+    with the one-process error naming its line."""
+    data = _random_file(60_000)
+    assert len(data) > PARALLEL_MIN_BYTES
+    path = tmp_path / "entries.csv"
+    path.write_bytes(data)
+    expected = draw_result(
+        parse_entries(data), seed=SEED, public_entropy=ENTROPY, winners=40, alternates=10
+    )
+    args = ["--seed", SEED_HEX, "--winners", "40", "--alternates", "10", "--entropy", ENTROPY]
+    proc = run_cli(str(path), *args)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.decode() == "".join(f"{r} {e} {role}\n" for r, e, role in expected)
+
+    lines = data.splitlines(keepends=True)
+    path.write_bytes(b"".join([*lines[:-2], lines[-1], lines[-2]]))  # the last two swapped
+    assert_one_line_failure(run_cli(str(path), *args), f"line {len(lines)}: ")
