@@ -28,6 +28,7 @@ def main(argv=None) -> int:
     parser.add_argument("-n", type=int, default=50)
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--cached", action="store_true", help="profile cache hits")
+    parser.add_argument("--dump", help="also write the raw profile here (for pstats, snakeviz)")
     args = parser.parse_args(argv)
 
     if os.environ.get("DJANGO_SETTINGS_MODULE") != "config.settings.production":
@@ -72,6 +73,8 @@ def main(argv=None) -> int:
         client.get(args.path, **host)
     profiler.disable()
     print(f"{(time.perf_counter() - started) / args.n * 1000:.1f} ms per request (profiled)")
+    if args.dump:
+        profiler.dump_stats(args.dump)
     stats = pstats.Stats(profiler).strip_dirs()
     stats.sort_stats("cumulative").print_stats(args.top)
     stats.sort_stats("tottime").print_stats(args.top)
