@@ -15,6 +15,7 @@ from notifications.models import Notice
 from programme.models import Participant, Run, WeeklyTally
 from rewards.models import DrawResult
 from rewards.services import results_release_for_deleted_account
+from strava import services as strava_services
 
 
 def account_data_export(*, user):
@@ -133,14 +134,18 @@ def account_data_export(*, user):
 def account_delete(*, user, now=None):
     """Remove the person; keep the anonymous aggregates.
 
-    The user row stays (other rows point at it) but loses email, name and password;
-    participations lose their names and notes and leave the leaderboard; prizes not yet
-    shipped pass to the next alternate and claims lose their addresses; the admin log keeps
-    what staff did but no longer names them. Distances, completions and draw results
+    The user row stays (other rows point at it) but loses email, name, password and any
+    Strava connection; participations lose their names and notes and leave the
+    leaderboard; prizes not yet shipped pass to the next alternate and claims lose their
+    addresses; the admin log keeps what staff did but no longer names them. Distances, completions and draw results
     remain, attached to no one identifiable. Returns the ids of the notices to email after
     commit (alternates who now win a released prize).
     """
     now = now or timezone.now()
+    # A connected Strava account is revoked at Strava and forgotten first (its network call
+    # stays outside the transaction): no token outlives the account, no activity arrives for
+    # it, as disconnecting does (Strava's API Agreement; the runs stay, anonymous, below).
+    strava_services.disconnect(user=user, now=now)
     with transaction.atomic():
         email_addresses = EmailAddress.objects.filter(user=user)
         email_address_ids = list(email_addresses.values_list("pk", flat=True))

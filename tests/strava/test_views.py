@@ -199,3 +199,20 @@ def test_staff_see_the_quota_but_never_a_token(connected, fake_strava, client, d
     for path in ("/admin/", "/admin/strava/stravalink/", "/admin/strava/stravaactivity/"):
         assert token not in client.get(path).content.decode()
     assert client.get("/admin/socialaccount/socialtoken/").status_code == 404
+
+
+def test_deleting_the_account_revokes_strava_and_nothing_arrives_after(connected, fake_strava):
+    arrive(fake_strava, fake_strava.activity_add(ATHLETE_ID))
+    token = SocialToken.objects.get().token
+
+    response = signed_in(connected).post(
+        "/account/delete/", {"password": "correct horse battery staple", "confirm": "on"}
+    )
+    assert response.status_code == 302
+
+    assert token not in fake_strava.tokens  # revoked at Strava
+    assert not SocialToken.objects.exists() and not StravaLink.objects.exists()
+    assert not SocialAccount.objects.filter(provider="strava").exists()
+    # An activity Strava still announces for that athlete finds nobody to import it for.
+    arrive(fake_strava, fake_strava.activity_add(ATHLETE_ID))
+    assert Run.objects.filter(participant=connected, source=Source.STRAVA).count() == 1
