@@ -163,6 +163,25 @@ def test_a_locked_level_shows_when_it_opens_in_the_participants_zone(client, pro
     assert f"{local:%H:%M} JST" in body
 
 
+def test_the_runs_table_shows_local_times_and_why_a_run_is_held(client, programme):
+    bob = ParticipantFactory(programme=programme, time_zone="Asia/Tokyo")
+    started_at = timezone.now() - dt.timedelta(hours=2)
+    RunFactory(participant=bob, started_at=started_at)
+    RunFactory(
+        participant=bob,
+        started_at=started_at - dt.timedelta(hours=1),
+        status=ReviewStatus.HELD,
+        review_reason="faster than 3:00/km",
+    )
+    client.force_login(bob.user)
+    for path in ("/runs/", "/dashboard/"):
+        body = client.get(path).content.decode()
+        assert f"{started_at.astimezone(bob.tz):%a %-d %b, %H:%M}</a>" in body, path
+        assert '<span class="badge ok">Counted</span>' in body, path
+        assert '<span class="badge warn" title="faster than 3:00/km">Held' in body, path
+        assert 'data-label="Distance"' in body, path
+
+
 def test_a_level_that_does_not_exist_is_404(alice_client):
     assert alice_client.get("/levels/9/").status_code == 404
 
