@@ -137,9 +137,9 @@ def account_delete(*, user, now=None):
     The user row stays (other rows point at it) but loses email, name, password and any
     Strava connection; participations lose their names and notes and leave the
     leaderboard; prizes not yet shipped pass to the next alternate and claims lose their
-    addresses; the admin log keeps what staff did but no longer names them. Distances, completions and draw results
-    remain, attached to no one identifiable. Returns the ids of the notices to email after
-    commit (alternates who now win a released prize).
+    addresses; the admin log keeps what staff did but no longer names them. Distances,
+    completions and draw results remain, attached to no one identifiable. Returns the ids
+    of the notices to email after commit (alternates who now win a released prize).
     """
     now = now or timezone.now()
     # A connected Strava account is revoked at Strava and forgotten first (its network call

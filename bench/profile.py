@@ -1,11 +1,13 @@
 """Profile one page in-process against the seeded bench database (production settings).
 
     .venv/bin/python -m bench.profile /dashboard/ [--user typical|heavy|anonymous] [-n 50]
-                                              [--cached]
+                                              [--cached] [--dump FILE]
 
 Profiles the page as rendered (a participant's cached copy is made stale before each
-request; ``--cached`` profiles the copy served from the cache instead). Prints the time per request, the SQL it ran (with each query's time) and cProfile's top
-functions by cumulative and by own time. Run ``python -m bench`` once first (it seeds).
+request; ``--cached`` profiles the copy served from the cache instead). Prints the time
+per request, the SQL it ran (with each query's time) and cProfile's top functions by
+cumulative and by own time; ``--dump FILE`` also writes the raw profile. Run
+``python -m bench`` once first (it seeds).
 """
 
 from __future__ import annotations

@@ -42,21 +42,11 @@ def store_binary(instance, field_name, data):
     80 MB of hex literal inside the SQL text; a server-binding cursor sends the bytes as
     they are (``%b``: binary format). Same transaction: it is the same connection.
     """
-    model = type(instance)
-    field = model._meta.get_field(field_name)
     if connection.vendor != "postgresql":
-        model.objects.filter(pk=instance.pk).update(**{field_name: data})
+        type(instance).objects.filter(pk=instance.pk).update(**{field_name: data})
         return
-    import psycopg
-    from psycopg import sql
-
-    statement = sql.SQL("UPDATE {table} SET {column} = %b WHERE {pk} = %s").format(
-        table=sql.Identifier(model._meta.db_table),
-        column=sql.Identifier(field.column),
-        pk=sql.Identifier(model._meta.pk.column),
-    )
-    connection.ensure_connection()
-    with psycopg.Cursor(connection.connection) as cursor:
+    statement = _one_row("UPDATE {table} SET {column} = %b WHERE {pk} = %s", instance, field_name)
+    with _server_binding_cursor() as cursor:
         cursor.execute(statement, [data, instance.pk])
 
 
@@ -67,18 +57,30 @@ def load_binary(instance, field_name):
     sends bytea as hex, twice the size, then decoded on this side (0.3 s of 39 MB).
     """
     model = type(instance)
-    field = model._meta.get_field(field_name)
     if connection.vendor != "postgresql":
         return bytes(model.objects.values_list(field_name, flat=True).get(pk=instance.pk))
-    import psycopg
-    from psycopg import sql
-
-    statement = sql.SQL("SELECT {column} FROM {table} WHERE {pk} = %s").format(
-        table=sql.Identifier(model._meta.db_table),
-        column=sql.Identifier(field.column),
-        pk=sql.Identifier(model._meta.pk.column),
-    )
-    connection.ensure_connection()
-    with psycopg.Cursor(connection.connection) as cursor:
+    statement = _one_row("SELECT {column} FROM {table} WHERE {pk} = %s", instance, field_name)
+    with _server_binding_cursor() as cursor:
         cursor.execute(statement, [instance.pk], binary=True)
         return bytes(cursor.fetchone()[0])
+
+
+def _one_row(template, instance, field_name):
+    """``template`` with the quoted names of ``instance``'s table, the field's column and the
+    primary key column."""
+    from psycopg import sql
+
+    meta = type(instance)._meta
+    return sql.SQL(template).format(
+        table=sql.Identifier(meta.db_table),
+        column=sql.Identifier(meta.get_field(field_name).column),
+        pk=sql.Identifier(meta.pk.column),
+    )
+
+
+def _server_binding_cursor():
+    """A plain psycopg cursor on Django's own connection (and so its transaction)."""
+    import psycopg
+
+    connection.ensure_connection()
+    return psycopg.Cursor(connection.connection)
