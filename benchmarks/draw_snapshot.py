@@ -149,6 +149,9 @@ def _load(participants: int) -> None:
 def _measure() -> int:
     """Time the real services in this (fresh) process; returns the exit status."""
     _django_setup()
+    from config.celery_app import urlconf_load
+
+    urlconf_load()  # as a worker does when it starts, before it takes any task
     from django.db import connection
 
     from notifications.models import Notice
