@@ -1,3 +1,4 @@
+import datetime as dt
 import io
 
 import pytest
@@ -47,3 +48,21 @@ def test_the_demo_staff_login_reaches_the_admin(capsys):
     )
     assert response.status_code == 302
     assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("minutes_open", [0, 6, 7 * 60])
+def test_the_demo_seeds_in_the_first_minutes_of_week_one(minutes_open):
+    """Runs from hours before week 1 opened move to its start, one after the other, and
+    those that would then start in the future are left out."""
+    from web import demo
+
+    opened = demo.ensure_programme(now=timezone.now()).starts_at
+    now = opened + dt.timedelta(minutes=minutes_open)
+    programme = demo.ensure_programme(now=now)
+    demo.ensure_runners(programme=programme, now=now, password="x-demo-password")  # noqa: S106
+
+    starts = sorted(Run.objects.values_list("started_at", flat=True))
+    assert starts and all(opened <= start <= now for start in starts)
+    amara = list(Run.objects.filter(participant__display_name="Amara").order_by("started_at"))
+    assert len(amara) == (2 if minutes_open >= 6 * 60 else 1)
