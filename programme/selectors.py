@@ -77,10 +77,14 @@ def participant_for(user, programme=None):
     """The user's participation in ``programme`` (default: the active one), in one query."""
     if not user.is_authenticated:
         return None
-    participants = Participant.objects.select_related("programme", "user").filter(user=user)
+    participants = Participant.objects.select_related("programme").filter(user=user)
     if programme is None:
-        return participants.filter(programme__is_active=True).first()
-    return participants.filter(programme=programme).first()
+        participant = participants.filter(programme__is_active=True).first()
+    else:
+        participant = participants.filter(programme=programme).first()
+    if participant is not None:
+        participant.user = user  # already loaded: no join for it
+    return participant
 
 
 @dataclass
@@ -324,15 +328,21 @@ def session_saved_text(level, participant):
 def streak_days(participant, now):
     """Consecutive days with any activity, ending today or yesterday (participant's zone)."""
     since = now - timedelta(days=60)
-    moments = list(
+    moments = (
         Run.objects.filter(participant=participant, started_at__gte=since)
         .exclude(status=ReviewStatus.REJECTED)
         .values_list("started_at", flat=True)
     )
-    for kind in activity_kinds():
-        moments += kind.model.objects.filter(
-            participant=participant, **{f"{kind.moment_field}__gte": since}
-        ).values_list(kind.moment_field, flat=True)
+    # Every kind's moments in the same query (UNION ALL): one round trip, whatever the kinds.
+    moments = moments.union(
+        *(
+            kind.model.objects.filter(
+                participant=participant, **{f"{kind.moment_field}__gte": since}
+            ).values_list(kind.moment_field, flat=True)
+            for kind in activity_kinds()
+        ),
+        all=True,
+    )
     days = {moment.astimezone(participant.tz).date() for moment in moments}
     day = now.astimezone(participant.tz).date()
     if day not in days:

@@ -90,6 +90,7 @@ def prizes_to_claim_part(now, participant):
             claim_deadline__gte=now,
         )
         .select_related("draw__prize")
+        .only("claim_deadline", "draw__prize__name")  # what the section shows: a lighter query
         .order_by("claim_deadline")
     )
     if not results:
