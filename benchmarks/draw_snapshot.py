@@ -209,11 +209,33 @@ def _measure() -> int:
         f"snapshot+ranking          {total:7.2f} s   budget < {TIME_BUDGET_S:.0f} s    "
         f"{'PASS' if time_ok else 'FAIL'}"
     )
+    per_ticket_us, cores = _hmac_cost()
+    print(
+        f"  the tickets' HMACs alone, in Python: {snapshot.ticket_count:,} x "
+        f"{per_ticket_us:.2f} us / {cores} cores = "
+        f"{snapshot.ticket_count * per_ticket_us / 1e6 / cores:.2f} s"
+    )
     print(
         f"peak RSS                  {peak:7.0f} MB  budget < {MEMORY_BUDGET_MB:.0f} MB "
         f"{'PASS' if memory_ok else 'FAIL'}"
     )
     return 0 if time_ok and memory_ok else 1
+
+
+def _hmac_cost(tickets: int = 300_000) -> tuple[float, int]:
+    """(microseconds per ticket, cores the draw uses): the spec's HMAC-SHA256 per ticket,
+    as the draw computes it, timed on this machine; the floor of any ranking in Python."""
+    import uuid
+
+    from rewards import draw_core
+
+    entries = sorted((str(uuid.uuid4()), 3) for _ in range(tickets // 3))
+    pads = draw_core._pads(bytes(32), "bench")  # noqa: SLF001 - the draw's own inner loop
+    started = time.perf_counter()
+    for _ in draw_core._score_each(entries, *pads):  # noqa: SLF001
+        pass
+    per_ticket_us = (time.perf_counter() - started) / tickets * 1e6
+    return per_ticket_us, 2 if draw_core._fork_is_safe() else 1  # noqa: SLF001
 
 
 def main(argv: list[str] | None = None) -> int:
