@@ -332,13 +332,17 @@ def streak_days(participant, now):
         Run.objects.filter(participant=participant, started_at__gte=since)
         .exclude(status=ReviewStatus.REJECTED)
         .values_list("started_at", flat=True)
+        .order_by()
     )
     # Every kind's moments in the same query (UNION ALL): one round trip, whatever the kinds.
+    # Unordered parts: SQLite refuses an ORDER BY (a model's default) inside a UNION.
     moments = moments.union(
         *(
             kind.model.objects.filter(
                 participant=participant, **{f"{kind.moment_field}__gte": since}
-            ).values_list(kind.moment_field, flat=True)
+            )
+            .values_list(kind.moment_field, flat=True)
+            .order_by()
             for kind in activity_kinds()
         ),
         all=True,
