@@ -10,7 +10,6 @@ from django.contrib.auth import get_user_model
 from exercises.catalogue import LEVELS as FOOT_STRENGTH_WEEKS
 from programme.models import Participant, Programme
 from programme.services import programme_levels_ensure, run_log
-from programme.services.runs import DUPLICATE_WINDOW
 
 DEMO_SLUG = "demo"
 STAFF_EMAIL = "staff@example.com"
@@ -159,15 +158,15 @@ def ensure_runners(*, programme, now, password):
         )
         if participant.runs.exists():
             continue
-        # Within hours of week 1 opening, runs from before it move to its start, one after
-        # the other (never overlapping, which would make a duplicate); any that would then
+        # Within hours of week 1 opening, runs from before it move to its start, each after
+        # the one before has ended (overlapping runs are duplicates); any that would then
         # start in the future are left out.
         earliest = programme.starts_at
         for hours_ago, km, minutes in runs:
             started_at = max(now - dt.timedelta(hours=hours_ago), earliest)
             if started_at > now:
                 break
-            earliest = started_at + max(dt.timedelta(minutes=minutes), DUPLICATE_WINDOW)
+            earliest = started_at + dt.timedelta(minutes=minutes)
             run_log(
                 participant=participant,
                 started_at=started_at,

@@ -196,6 +196,8 @@ def ready_again(site, back_at):
         return request(port, "GET", "/readyz")[0] == 200
 
     assert wait_until(ready, timeout=30, interval=0.5), site["gunicorn"].tail()
+    # Nothing a request can see marks the end of a worker's pause (a worker still in it and
+    # one that is down look the same), so the test waits it out from the server's return.
     time.sleep(max(0.0, back_at + RECONNECT_AFTER + 0.5 - time.monotonic()))
 
     def every_worker_renders():
